@@ -1,0 +1,1 @@
+"""The `kitaru` command line: thin commands over the SDK and kitaru.sync."""

@@ -1,0 +1,85 @@
+"""What every command shares: output formats, error reporting, ZenML's environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from kitaru.errors import KitaruError
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+OUTPUT_OPTION = typer.Option(
+    OutputFormat.text, "--output", "-o", help="text for people, json for machines."
+)
+VISIBILITY_OPTION = typer.Option(
+    None,
+    "--private/--public",
+    help="Pick the private or the public secret when both share the name.",
+    show_default=False,
+)
+
+
+def echo_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, sort_keys=False))
+
+
+def echo_error(message: str) -> None:
+    for line in message.splitlines() or [message]:
+        typer.echo(f"Error: {line}" if not line.startswith(("  ", "\t")) else line, err=True)
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    """KitaruErrors become one line on stderr and their exit code; never a traceback."""
+    try:
+        yield
+    except KitaruError as err:
+        echo_error(str(err))
+        raise typer.Exit(err.exit_code) from None
+    except KeyboardInterrupt:
+        echo_error("interrupted")
+        raise typer.Exit(130) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as err:
+        if os.environ.get("KITARU_DEBUG"):
+            raise
+        echo_error(
+            f"unexpected {type(err).__name__}; set KITARU_DEBUG=1 to see the traceback"
+        )
+        raise typer.Exit(1) from None
+
+
+def _zenml_config_dir() -> Path:
+    explicit = os.environ.get("ZENML_CONFIG_PATH")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "zenml"
+
+
+def quiet_zenml() -> None:
+    """Before zenml loads: no log chatter, and no analytics unless the user opted in."""
+    os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "CRITICAL")
+    os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
+    if "ZENML_ANALYTICS_OPT_IN" not in os.environ and not (
+        _zenml_config_dir() / "config.yaml"
+    ).exists():
+        os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin.isatty()

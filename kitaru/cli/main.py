@@ -1,0 +1,39 @@
+"""Console entry point: run the app, flush, and skip the slow interpreter teardown."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    from kitaru.cli.app import app
+
+    try:
+        app(args=argv, prog_name="kitaru")
+        code = 0
+    except SystemExit as exit_:
+        code = _exit_code(exit_.code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):
+        code = code or 1
+    if "zenml" in sys.modules:
+        # Every store write is committed when its call returns; what remains is
+        # seconds of module teardown that no user waits for.
+        import logging
+
+        logging.shutdown()
+        os._exit(code)
+    sys.exit(code)

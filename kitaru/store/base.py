@@ -1,0 +1,71 @@
+"""The storage seam: what kitaru needs from a secret store, and nothing more."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """A secret as listed: identity and visibility, no values."""
+
+    id: str
+    name: str
+    private: bool
+
+
+@dataclass(frozen=True)
+class StoredSecret:
+    """A secret as fetched. A value of ``None`` means the store withheld it."""
+
+    id: str
+    name: str
+    private: bool
+    values: Mapping[str, str | None] = field(default_factory=dict, repr=False)
+
+    @property
+    def ref(self) -> SecretRef:
+        return SecretRef(id=self.id, name=self.name, private=self.private)
+
+    @property
+    def readable(self) -> dict[str, str]:
+        return {k: v for k, v in self.values.items() if v is not None}
+
+    @property
+    def unavailable(self) -> list[str]:
+        return sorted(k for k, v in self.values.items() if v is None)
+
+
+class SecretStore(Protocol):
+    """Exact operations only: no name guessing happens below this line."""
+
+    def list(self) -> list[SecretRef]:
+        """Every secret the caller may see, across all pages."""
+        ...
+
+    def find(self, name: str) -> list[SecretRef]:
+        """Secrets whose name equals ``name`` exactly (at most one per visibility)."""
+        ...
+
+    def get(self, secret_id: str) -> StoredSecret:
+        """Raises ``SecretNotFoundError`` when the caller may not see it."""
+        ...
+
+    def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret: ...
+
+    def update(
+        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+    ) -> StoredSecret:
+        """One call that adds/changes ``set_values`` and removes ``remove_keys``."""
+        ...
+
+    def delete(self, secret_id: str) -> None: ...
+
+    def close(self) -> None: ...
+
+    @property
+    def max_workers(self) -> int:
+        """How many calls may run at once (1 for an embedded database)."""
+        ...
