@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kitaru.errors import KitaruError, SecretLeakError
     from kitaru.models import Secret, SecretSummary
-    from kitaru.runtime import checkpoint, flow
     from kitaru.secrets import (
         create_secret,
         delete_secret,
@@ -33,11 +32,19 @@ _EXPORTS = {
     "SecretSummary": "kitaru.models",
     "KitaruError": "kitaru.errors",
     "SecretLeakError": "kitaru.errors",
-    "checkpoint": "kitaru.runtime",
-    "flow": "kitaru.runtime",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "KitaruError",
+    "Secret",
+    "SecretLeakError",
+    "SecretSummary",
+    "create_secret",
+    "delete_secret",
+    "get_secret",
+    "list_secrets",
+    "set_secret",
+]
 
 
 def __getattr__(name: str) -> Any:

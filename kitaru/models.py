@@ -52,9 +52,7 @@ class Secret(BaseModel):
         )
 
     def __repr_args__(self) -> Any:
-        yield from (
-            (name, value) for name, value in super().__repr_args__() if name != "values"
-        )
+        yield from ((name, value) for name, value in super().__repr_args__() if name != "values")
         yield "values", {key: "***" for key in self.values}
 
     def __str__(self) -> str:

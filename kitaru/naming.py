@@ -69,8 +69,7 @@ def check_values(name: str, values: Mapping[str, str | None]) -> None:
     for key, value in values.items():
         if value is not None and not isinstance(value, str):
             raise InvalidSecretError(
-                f"secret '{name}': the value of {key} must be a string, "
-                f"not {type(value).__name__}"
+                f"secret '{name}': the value of {key} must be a string, not {type(value).__name__}"
             )
     size = secret_size(values)
     if size > MAX_SECRET_BYTES:

@@ -193,7 +193,7 @@ def describe_secret(
 def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
     """Every secret the caller may see, with key names, sorted by name then visibility."""
     store = store or open_store()
-    secrets = fetch_existing(store, [ref.id for ref in store.list()])
+    secrets = fetch_existing(store, [ref.id for ref in store.list_all()])
     return sorted((summarize(s) for s in secrets), key=lambda s: (s.name, s.private, s.id))
 
 

@@ -57,9 +57,7 @@ def reported_errors() -> Iterator[None]:
     except Exception as err:
         if os.environ.get("KITARU_DEBUG"):
             raise
-        echo_error(
-            f"unexpected {type(err).__name__}; set KITARU_DEBUG=1 to see the traceback"
-        )
+        echo_error(f"unexpected {type(err).__name__}; set KITARU_DEBUG=1 to see the traceback")
         raise typer.Exit(1) from None
 
 
@@ -75,9 +73,10 @@ def quiet_zenml() -> None:
     """Before zenml loads: no log chatter, and no analytics unless the user opted in."""
     os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "CRITICAL")
     os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
-    if "ZENML_ANALYTICS_OPT_IN" not in os.environ and not (
-        _zenml_config_dir() / "config.yaml"
-    ).exists():
+    if (
+        "ZENML_ANALYTICS_OPT_IN" not in os.environ
+        and not (_zenml_config_dir() / "config.yaml").exists()
+    ):
         os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
 
 

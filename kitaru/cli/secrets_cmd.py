@@ -194,6 +194,4 @@ def delete_command(
         if output is OutputFormat.json:
             echo_json({"deleted": True, **_summary_payload(summary)})
             return
-        typer.echo(
-            f"Deleted {_visibility(summary.private)} secret '{summary.name}' ({summary.id})"
-        )
+        typer.echo(f"Deleted {_visibility(summary.private)} secret '{summary.name}' ({summary.id})")

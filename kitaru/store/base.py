@@ -41,7 +41,7 @@ class StoredSecret:
 class SecretStore(Protocol):
     """Exact operations only: no name guessing happens below this line."""
 
-    def list(self) -> list[SecretRef]:
+    def list_all(self) -> list[SecretRef]:
         """Every secret the caller may see, across all pages."""
         ...
 

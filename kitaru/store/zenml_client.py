@@ -5,7 +5,7 @@ from __future__ import annotations
 import socket
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 from uuid import UUID
 
@@ -138,7 +138,7 @@ class ZenMLClientStore:
                     return refs
                 page_number += 1
 
-    def list(self) -> list[SecretRef]:
+    def list_all(self) -> list[SecretRef]:
         return self._list()
 
     def find(self, name: str) -> list[SecretRef]:
@@ -154,7 +154,7 @@ class ZenMLClientStore:
 
         client = self._client()
         with translate_errors(f"creating secret '{name}'"):
-            request = SecretRequest(name=name, values=dict(values), private=private)
+            request = SecretRequest(name=name, values=cast(Any, dict(values)), private=private)
             return _stored(client.zen_store.create_secret(secret=request))
 
     def update(
@@ -166,7 +166,7 @@ class ZenMLClientStore:
         changes: dict[str, str | None] = {key: None for key in remove_keys}
         changes.update(set_values)
         with translate_errors("updating secret"):
-            update = SecretUpdate(values=changes)
+            update = SecretUpdate(values=cast(Any, changes))
             return _stored(
                 client.zen_store.update_secret(secret_id=UUID(secret_id), secret_update=update)
             )
