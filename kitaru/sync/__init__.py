@@ -1,0 +1,1 @@
+"""Declarative sync: manifest -> desired state -> plan -> apply -> report."""

@@ -1,0 +1,61 @@
+"""Positioned findings with stable rule codes, shared by the manifest loader and validate.
+
+A finding is rendered as ``path:line:col: CODE message``; codes never change meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    error = "error"
+    warning = "warning"
+
+
+# code -> one-line description (documented in the README with an example each)
+RULES: dict[str, str] = {
+    # structure (the manifest loader)
+    "KS001": "YAML syntax error",
+    "KS002": "duplicate YAML mapping key",
+    "KS003": "unknown field",
+    "KS004": "wrong type or invalid value",
+    "KS005": "required field missing (e.g. version)",
+    "KS006": "unsupported manifest version",
+    "KS007": "the file could not be read, or is not a mapping",
+    # secret names
+    "KS101": "secret name is empty",
+    "KS102": "secret name longer than 255 characters",
+    "KS103": "secret name has characters outside the safe set [A-Za-z0-9._-]",
+    "KS104": "duplicate secret (same name and visibility)",
+    # key names
+    "KS201": "key name is not environment-variable style",
+    "KS202": "key name is not UPPER_CASE (warning)",
+    "KS203": "key names collide ignoring case",
+    "KS204": "duplicate key in a secret",
+    "KS205": "`from:` is not a valid environment variable name",
+    # values
+    "KS301": "looks like an inline credential: manifests hold names, never values",
+    # .env files (validate-env)
+    "KS401": "line is not KEY=value",
+    "KS402": "spaces around `=`",
+    "KS403": "duplicate key in .env file",
+    "KS404": "value looks like a real credential (warning)",
+}
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem at one place. ``message`` must never contain a secret value."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = Severity.error
+
+    def render(self) -> str:
+        label = "" if self.severity is Severity.error else "warning: "
+        return f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
