@@ -1,0 +1,148 @@
+"""`kitaru secrets set/show/list/delete` in-process against a real embedded store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import kitaru
+from tests.conftest import Cli, KitaruEnv
+
+
+def test_set_creates_then_updates(cli: Cli) -> None:
+    created = cli("secrets", "set", "openai-creds", "--OPENAI_API_KEY=sk-one")
+    assert created.exit_code == 0, created.stderr
+    assert "Created public secret 'openai-creds'" in created.stdout
+    assert "OPENAI_API_KEY" in created.stdout
+    updated = cli("secrets", "set", "openai-creds", "--private", "--OPENAI_ORG_ID=org")
+    assert updated.exit_code == 0
+    assert "Updated public secret" in updated.stdout
+    assert "visibility was left unchanged" in updated.stdout
+    assert kitaru.get_secret("openai-creds").private is False
+    assert kitaru.get_secret("openai-creds").values == {
+        "OPENAI_API_KEY": "sk-one",
+        "OPENAI_ORG_ID": "org",
+    }
+
+
+def test_set_private_and_json(cli: Cli) -> None:
+    result = cli("secrets", "set", "mine", "--private", "--A=1", "-o", "json")
+    payload = json.loads(result.stdout)
+    assert payload["action"] == "created"
+    assert payload["private"] is True
+    assert payload["keys"] == ["A"]
+    assert payload["visibility_unchanged"] is False
+    assert "values" not in payload
+
+
+def test_set_value_sources(
+    cli: Cli, kitaru_env: KitaruEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dotenv = kitaru_env.root / "app.env"
+    dotenv.write_text("FROM_FILE=file-value\nOVERRIDDEN=file\n")
+    monkeypatch.setenv("GH_TOKEN", "env-value")
+    result = cli(
+        "secrets",
+        "set",
+        "multi",
+        "--from-dotenv",
+        str(dotenv),
+        "--from-env",
+        "GITHUB_TOKEN=GH_TOKEN",
+        "--OVERRIDDEN=flag",
+        "--PIPED=-",
+        input="stdin-value\n",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert kitaru.get_secret("multi").values == {
+        "FROM_FILE": "file-value",
+        "OVERRIDDEN": "flag",
+        "GITHUB_TOKEN": "env-value",
+        "PIPED": "stdin-value",
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--bad-key=1"], "invalid key name"),
+        (["--KEY", "value"], "not of the form --KEY=VALUE"),
+        ([], "at least one"),
+        (["--from-env", "NOPE_NOT_SET_XYZ"], "NOPE_NOT_SET_XYZ"),
+        (["--A=1", "--A=2"], "given twice"),
+    ],
+)
+def test_set_usage_errors(cli: Cli, args: list[str], needle: str) -> None:
+    result = cli("secrets", "set", "x", *args)
+    assert result.exit_code == 2
+    assert needle in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert "value" not in result.stderr.replace("VALUE", "").replace("values", "").replace(
+        "value from", ""
+    )
+
+
+def test_show_never_prints_values_without_flag(cli: Cli) -> None:
+    cli("secrets", "set", "svc", "--TOKEN=hidden-canary-7781")
+    shown = cli("secrets", "show", "svc")
+    assert shown.exit_code == 0
+    assert "TOKEN" in shown.stdout and "hidden-canary-7781" not in shown.stdout
+    assert "visibility: public" in shown.stdout
+    as_json = json.loads(cli("secrets", "show", "svc", "-o", "json").stdout)
+    assert set(as_json) == {"name", "id", "private", "keys", "unavailable_keys"}
+    assert as_json["keys"] == ["TOKEN"]
+    with_values = cli("secrets", "show", "svc", "--show-values")
+    assert "TOKEN=hidden-canary-7781" in with_values.stdout
+    json_values = json.loads(cli("secrets", "show", "svc", "--show-values", "-o", "json").stdout)
+    assert json_values["values"] == {"TOKEN": "hidden-canary-7781"}
+
+
+def test_list_text_and_json(cli: Cli) -> None:
+    assert cli("secrets", "list").stdout.strip() == "No secrets."
+    cli("secrets", "set", "b-secret", "--B=1")
+    cli("secrets", "set", "a-secret", "--private", "--A=1", "--C=2")
+    text = cli("secrets", "list").stdout
+    assert text.index("a-secret") < text.index("b-secret")
+    payload = json.loads(cli("secrets", "list", "-o", "json").stdout)
+    assert [(item["name"], item["private"], item["keys"]) for item in payload] == [
+        ("a-secret", True, ["A", "C"]),
+        ("b-secret", False, ["B"]),
+    ]
+    assert all("values" not in item for item in payload)
+
+
+def test_delete_and_not_found(cli: Cli) -> None:
+    cli("secrets", "set", "gone", "--A=1")
+    deleted = cli("secrets", "delete", "gone", "-o", "json")
+    assert json.loads(deleted.stdout)["deleted"] is True
+    missing = cli("secrets", "delete", "gone")
+    assert missing.exit_code == 1
+    assert missing.stderr.strip() == "Error: no secret 'gone' found"
+    assert cli("secrets", "show", "gone").exit_code == 1
+
+
+def test_ambiguity_needs_a_choice(cli: Cli) -> None:
+    public = kitaru.create_secret("both", {"A": "1"})
+    private = kitaru.create_secret("both", {"A": "2"}, private=True)
+    for args in (["show", "both"], ["delete", "both"], ["set", "both", "--B=1"]):
+        result = cli("secrets", *args)
+        assert result.exit_code == 1
+        assert public.id in result.stderr and private.id in result.stderr
+        assert "--private" in result.stderr
+    assert (
+        json.loads(cli("secrets", "show", "both", "--private", "-o", "json").stdout)["id"]
+        == private.id
+    )
+    assert cli("secrets", "set", "both", "--public", "--B=1").exit_code == 0
+    assert kitaru.get_secret(public.id).keys == ["A", "B"]
+    assert cli("secrets", "delete", private.id).exit_code == 0
+    assert cli("secrets", "show", "both").exit_code == 0
+
+
+def test_exact_lookup_through_cli(cli: Cli) -> None:
+    cli("secrets", "set", "foobar", "--A=1")
+    result = cli("secrets", "show", "foo")
+    assert result.exit_code == 1
+    assert "no secret 'foo' found" in result.stderr

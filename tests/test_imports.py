@@ -1,0 +1,56 @@
+"""Commands that need no store import no zenml (checked in a fresh interpreter)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import sys
+from kitaru.cli.main import main
+try:
+    main({args!r})
+except SystemExit:
+    pass
+"""
+
+
+def imported_modules(code: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    names = set()
+    for line in result.stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip())
+    return names
+
+
+def test_import_kitaru_is_lazy() -> None:
+    modules = imported_modules("import kitaru; kitaru.__version__")
+    assert "zenml" not in modules
+    assert "pydantic" not in modules
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["secrets", "--help"],
+        ["secrets", "set", "--help"],
+        ["secrets", "list", "--help"],
+    ],
+)
+def test_help_imports_no_zenml(args: list[str]) -> None:
+    modules = imported_modules(
+        "import os, sys\nfrom kitaru.cli.app import app\n"
+        f"try:\n    app(args={args!r}, prog_name='kitaru')\nexcept SystemExit:\n    pass\n"
+    )
+    assert "typer" in modules
+    assert "zenml" not in modules
+    assert "rich" not in modules
