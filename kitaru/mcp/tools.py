@@ -1,0 +1,101 @@
+"""The tools: create secrets and read their metadata through the SDK, one call at a time.
+
+There is deliberately no tool that deletes a secret or returns a value: an agent may
+store a credential it was handed, but it can neither read one back nor destroy one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from mcp_types import CallToolResult
+from pydantic import BaseModel, Field, WithJsonSchema
+
+from kitaru.mcp.results import run_tool
+from kitaru.models import SecretSummary
+from kitaru.secrets import create_secret, describe_secret, list_secrets
+from kitaru.store import SecretStore, open_store
+
+NO_VALUES = (
+    "Never returns secret values: only names, IDs, visibility and key names. This server "
+    "has no tool that reads values or deletes secrets."
+)
+VISIBILITY = (
+    "Public means visible to the other users of the same ZenML store (not internet-public); "
+    "private means visible to its creator only."
+)
+
+CREATE_DESCRIPTION = f"""Create a new secret in the ZenML secret store.
+
+Fails if a secret with this name and visibility already exists; this tool never updates or
+overwrites (use `kitaru secrets set` for that). Key names look like environment variables
+(letters, digits and _, not starting with a digit, e.g. OPENAI_API_KEY); every value is a
+string; keys and values together may hold at most 64 KiB. New secrets are public unless
+private is true. {VISIBILITY} {NO_VALUES}"""
+
+LIST_DESCRIPTION = f"""List every secret the configured ZenML user can see, sorted by name.
+
+Each entry has the secret's name, ID, visibility (private true/false), key names, and the
+keys whose values the store withholds from this user (unavailable_keys). {NO_VALUES}"""
+
+SHOW_DESCRIPTION = f"""Show one secret's metadata: name, ID, visibility and key names.
+
+name_or_id is an exact name or a full ID, never a partial match. When a public and a private
+secret share the name, pass private (true or false) or use the ID. {NO_VALUES}"""
+
+SecretName = Annotated[
+    str, Field(description="The secret's name, e.g. openai-creds (at most 255 characters).")
+]
+SecretValues = Annotated[
+    # Typed loosely so the SDK, not the schema layer, checks keys and values and reports
+    # them in kitaru's own words; clients still see string values in the schema.
+    dict[str, Any],
+    WithJsonSchema(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "description": 'Key names mapped to string values, e.g. {"OPENAI_API_KEY": "sk-..."}.',
+        }
+    ),
+]
+Private = Annotated[
+    bool, Field(description="Create a private secret instead of a public one (default false).")
+]
+NameOrId = Annotated[str, Field(description="The secret's exact name or its full ID.")]
+Visibility = Annotated[
+    bool | None,
+    Field(description="Pick the private (true) or public (false) secret when both share the name."),
+]
+
+
+class SecretList(BaseModel):
+    """What the list tool returns: metadata of every visible secret, no values."""
+
+    secrets: list[SecretSummary]
+
+
+class SecretTools:
+    """Tool bodies over one store, serialised: the embedded store takes one caller at a time."""
+
+    def __init__(self, store: SecretStore | None = None) -> None:
+        self._store = store or open_store()
+        self._lock = threading.Lock()
+
+    def _run(self, action: Callable[[SecretStore], BaseModel]) -> CallToolResult:
+        with self._lock:
+            return run_tool(lambda: action(self._store))
+
+    def create(
+        self, name: SecretName, values: SecretValues, private: Private = False
+    ) -> Annotated[CallToolResult, SecretSummary]:
+        return self._run(lambda store: create_secret(name, values, private=private, store=store))
+
+    def list_all(self) -> Annotated[CallToolResult, SecretList]:
+        return self._run(lambda store: SecretList(secrets=list_secrets(store=store)))
+
+    def show(
+        self, name_or_id: NameOrId, private: Visibility = None
+    ) -> Annotated[CallToolResult, SecretSummary]:
+        return self._run(lambda store: describe_secret(name_or_id, private=private, store=store))

@@ -1,0 +1,140 @@
+"""`kitaru-mcp` over stdio, against a real embedded store, through the mcp client."""
+
+from __future__ import annotations
+
+import pytest
+
+from kitaru.errors import InvalidSecretError, KitaruError
+from kitaru.naming import check_name, check_values
+from kitaru.secrets import create_secret, get_secret
+from tests.conftest import reset_zenml_singletons
+from tests.mcp.conftest import McpServer
+
+CANARY = "kc4n4ry-mcp-5e2b7a"
+TOOLS = {"kitaru_secrets_create", "kitaru_secrets_list", "kitaru_secrets_show"}
+METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys"}
+
+
+def sdk_message(action: object) -> str:
+    """What the SDK itself says for a failure, i.e. what the CLI prints after `Error:`."""
+    with pytest.raises(KitaruError) as caught:
+        action()  # type: ignore[operator]
+    return str(caught.value)
+
+
+def error_text(result: object) -> str:
+    assert result.is_error, result  # type: ignore[attr-defined]
+    (block,) = result.content  # type: ignore[attr-defined]
+    return block.text
+
+
+def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
+    tools = {tool.name: tool for tool in mcp_server.tools().tools}
+    assert set(tools) == TOOLS
+    assert not [name for name in tools if "delete" in name or "value" in name]
+    for tool in tools.values():
+        assert "Never returns secret values" in (tool.description or "")
+        assert "no tool that reads values or deletes secrets" in (tool.description or "")
+        assert set(tool.output_schema["properties"]) <= METADATA_FIELDS | {"secrets"}
+    assert tools["kitaru_secrets_list"].annotations.read_only_hint is True
+    assert tools["kitaru_secrets_show"].annotations.read_only_hint is True
+    assert tools["kitaru_secrets_create"].annotations.destructive_hint is False
+
+
+def test_create_then_list_and_show_return_metadata(mcp_server: McpServer) -> None:
+    values = {"API_TOKEN": f"{CANARY}-a", "ORG_ID": f"{CANARY}-b"}
+    created = mcp_server.call("kitaru_secrets_create", {"name": "mcp-made", "values": values})
+    assert not created.is_error, created
+    summary = created.structured_content
+    assert summary is not None
+    assert summary["name"] == "mcp-made"
+    assert summary["private"] is False
+    assert summary["keys"] == ["API_TOKEN", "ORG_ID"]
+    assert set(summary) == METADATA_FIELDS
+
+    listed = mcp_server.call("kitaru_secrets_list")
+    assert not listed.is_error
+    assert summary in listed.structured_content["secrets"]
+
+    by_name = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-made"})
+    by_id = mcp_server.call("kitaru_secrets_show", {"name_or_id": summary["id"]})
+    assert by_name.structured_content == summary
+    assert by_id.structured_content == summary
+
+
+def test_created_secret_is_readable_through_the_sdk(mcp_server: McpServer) -> None:
+    values = {"DB_PASSWORD": f"{CANARY}-sdk"}
+    created = mcp_server.call(
+        "kitaru_secrets_create", {"name": "mcp-sdk", "values": values, "private": True}
+    )
+    assert created.structured_content["private"] is True
+    reset_zenml_singletons()  # the server wrote to the sqlite file this process also uses
+    secret = get_secret("mcp-sdk", private=True)
+    assert secret.id == created.structured_content["id"]
+    assert dict(secret.values) == values
+
+
+def test_bad_keys_and_sizes_give_the_sdks_one_line_errors(mcp_server: McpServer) -> None:
+    cases = [
+        ("mcp-bad", {"bad-key": CANARY}),
+        ("mcp-bad", {"1STARTS_WITH_DIGIT": CANARY}),
+        ("mcp-bad", {"NOT_TEXT": 12345}),
+        ("mcp-huge", {"HUGE": CANARY * 9000}),
+    ]
+    for name, values in cases:
+        result = mcp_server.call("kitaru_secrets_create", {"name": name, "values": values})
+        assert error_text(result) == sdk_message(lambda v=values, n=name: check_values(n, v))
+        assert "\n" not in error_text(result)
+    long_name = "n" * 300
+    result = mcp_server.call("kitaru_secrets_create", {"name": long_name, "values": {"A": "b"}})
+    assert error_text(result) == sdk_message(lambda: check_name(long_name))
+    with pytest.raises(InvalidSecretError):
+        check_name(long_name)
+    listed = mcp_server.call("kitaru_secrets_list").structured_content["secrets"]
+    assert not [s for s in listed if s["name"] in {"mcp-bad", "mcp-huge", long_name}]
+
+
+def test_existing_name_gives_the_same_error_as_the_sdk(mcp_server: McpServer) -> None:
+    first = mcp_server.call("kitaru_secrets_create", {"name": "mcp-dup", "values": {"A": "1"}})
+    assert not first.is_error
+    again = mcp_server.call(
+        "kitaru_secrets_create", {"name": "mcp-dup", "values": {"A": f"{CANARY}-dup"}}
+    )
+    reset_zenml_singletons()
+    assert error_text(again) == sdk_message(lambda: create_secret("mcp-dup", {"A": "2"}))
+    assert get_secret("mcp-dup").values == {"A": "1"}  # nothing was overwritten
+
+
+def test_lookup_errors_pass_through(mcp_server: McpServer) -> None:
+    missing = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-nope"})
+    assert error_text(missing) == "no secret 'mcp-nope' found"
+    mcp_server.call("kitaru_secrets_create", {"name": "mcp-twin", "values": {"A": "1"}})
+    mcp_server.call(
+        "kitaru_secrets_create", {"name": "mcp-twin", "values": {"A": "2"}, "private": True}
+    )
+    ambiguous = error_text(mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin"}))
+    assert ambiguous.startswith("secret 'mcp-twin' is ambiguous")
+    private = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin", "private": True})
+    assert private.structured_content["private"] is True
+
+
+def test_arguments_that_break_the_schema_never_echo_their_input(mcp_server: McpServer) -> None:
+    for arguments in [
+        {"name": "mcp-schema", "values": f"OPENAI_API_KEY={CANARY}"},
+        {"name": "mcp-schema", "values": [CANARY]},
+        {"name": {"TOKEN": CANARY}, "values": {"A": "b"}},
+        {"name": "mcp-schema", "values": {"A": "b"}, "private": CANARY},
+    ]:
+        text = error_text(mcp_server.call("kitaru_secrets_create", arguments))
+        assert "validation error" in text
+
+
+def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> None:
+    """Runs last: checks every result this module received and the server's stderr."""
+    mcp_server.call("kitaru_secrets_create", {"name": "mcp-last", "values": {"K": CANARY}})
+    mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-last"})
+    mcp_server.call("kitaru_secrets_list")
+    seen = mcp_server.everything_seen()
+    assert CANARY not in seen
+    assert "Traceback" not in seen
+    assert len(mcp_server.seen) > 10
