@@ -10,7 +10,9 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from typing import Any, NoReturn
 
 from mcp.server.mcpserver import MCPServer
@@ -63,9 +65,8 @@ def _tool(
     return _hide_inputs_in_errors(tool)
 
 
-def build_tools(store: SecretStore | None = None) -> list[Tool]:
+def build_tools(tools: SecretTools) -> list[Tool]:
     """The documented tool set, and nothing else: no delete, no value reading."""
-    tools = SecretTools(store)
     create = _tool(
         tools.create, "kitaru_secrets_create", "Create a secret", CREATE_DESCRIPTION, CREATES
     )
@@ -76,17 +77,30 @@ def build_tools(store: SecretStore | None = None) -> list[Tool]:
     return [create, listing, show]
 
 
-def build_server(store: SecretStore | None = None) -> MCPServer[Any]:
-    """The server object, for embedding or tests; ``main`` runs it."""
+def build_server(store: SecretStore | None = None, *, warm_up: bool = False) -> MCPServer[Any]:
+    """The server object, for embedding or tests; ``main`` runs it.
+
+    With ``warm_up`` the store opens in the background once the transport is up (after
+    stdio has been moved off the terminal streams), so the first tool call does not wait.
+    """
     from kitaru import __version__
+
+    tools = SecretTools(store)
+
+    @asynccontextmanager
+    async def lifespan(_: MCPServer[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+        if warm_up:
+            threading.Thread(target=tools.warm_up, name="kitaru-warm-up", daemon=True).start()
+        yield {}
 
     return MCPServer(
         name="kitaru",
         title="kitaru secrets",
         instructions=INSTRUCTIONS,
         version=__version__,
-        tools=build_tools(store),
+        tools=build_tools(tools),
         log_level="WARNING",
+        lifespan=lifespan,
     )
 
 
@@ -133,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     from kitaru.cli.common import quiet_zenml
 
     quiet_zenml()  # ZenML's log lines must never reach the protocol stream
-    server = build_server()
+    server = build_server(warm_up=True)
     try:
         if args.transport == "stdio":
             server.run("stdio")

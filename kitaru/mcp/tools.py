@@ -83,6 +83,17 @@ class SecretTools:
         self._store = store or open_store()
         self._lock = threading.Lock()
 
+    def warm_up(self) -> None:
+        """Open the store before the first call needs it: ZenML takes seconds to start.
+
+        A failure here is left for that first call to report in its own words.
+        """
+        with self._lock:
+            try:
+                self._store.max_workers  # noqa: B018 - opens the store
+            except Exception:
+                return
+
     def _run(self, action: Callable[[SecretStore], BaseModel]) -> CallToolResult:
         with self._lock:
             return run_tool(lambda: action(self._store))

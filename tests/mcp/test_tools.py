@@ -8,7 +8,7 @@ from pydantic import ValidationError
 from kitaru.errors import SecretNotFoundError
 from kitaru.mcp.results import failed, run_tool, succeeded
 from kitaru.mcp.server import build_tools
-from kitaru.mcp.tools import SecretList
+from kitaru.mcp.tools import SecretList, SecretTools
 from kitaru.models import SecretSummary
 from tests.test_imports import imported_modules
 
@@ -16,7 +16,7 @@ CANARY = "kc4n4ry-tools-0d41"
 
 
 def test_registered_tools_hide_rejected_inputs() -> None:
-    tools = {tool.name: tool for tool in build_tools()}
+    tools = {tool.name: tool for tool in build_tools(SecretTools())}
     create = tools["kitaru_secrets_create"]
     for arguments in [
         {"name": "x", "values": CANARY},
