@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import anyio
+import httpx
 import psutil
 import pytest
 from mcp import Client
@@ -91,6 +92,10 @@ def test_http_serves_the_same_tools_on_loopback_only(
     ]
     assert listening
     assert {address.ip for address in listening} == {"127.0.0.1"}
+
+    # DNS rebinding: a page on another origin cannot drive the loopback server
+    foreign = httpx.post(http_server.url, headers={"Host": "attacker.example"}, json={})
+    assert foreign.status_code == 421
 
     http_server.process.terminate()
     stdout, stderr = http_server.process.communicate(timeout=60)
