@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from kitaru.errors import KitaruError, SecretLeakError
     from kitaru.models import Secret, SecretSummary
+    from kitaru.runtime import checkpoint, flow
     from kitaru.secrets import (
         create_secret,
         delete_secret,
@@ -32,6 +33,8 @@ _EXPORTS = {
     "SecretSummary": "kitaru.models",
     "KitaruError": "kitaru.errors",
     "SecretLeakError": "kitaru.errors",
+    "checkpoint": "kitaru.runtime",
+    "flow": "kitaru.runtime",
 }
 
 __all__ = [
@@ -39,8 +42,10 @@ __all__ = [
     "Secret",
     "SecretLeakError",
     "SecretSummary",
+    "checkpoint",
     "create_secret",
     "delete_secret",
+    "flow",
     "get_secret",
     "list_secrets",
     "set_secret",

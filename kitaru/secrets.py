@@ -25,6 +25,16 @@ def add_read_observer(observer: Callable[[Secret], None]) -> None:
         _read_observers.append(observer)
 
 
+def _observe_reads_at_runtime() -> None:
+    """Log redaction, leak guard and import-time warning (kitaru.runtime imports no zenml)."""
+    from kitaru.runtime.reads import on_secret_read
+
+    add_read_observer(on_secret_read)
+
+
+_observe_reads_at_runtime()
+
+
 def visibility_word(private: bool) -> str:
     return "private" if private else "public"
 

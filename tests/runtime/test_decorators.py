@@ -1,0 +1,159 @@
+"""@checkpoint and @flow on a real embedded ZenML store: direct calls and real runs."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+import kitaru
+from kitaru.errors import SecretLeakError
+from kitaru.runtime import Checkpoint, Flow, checkpoint
+from tests.conftest import KitaruEnv
+from tests.runtime import workflows
+
+
+def make_token() -> str:
+    return f"ghp_{uuid.uuid4().hex}"
+
+
+def store_token() -> str:
+    value = make_token()
+    kitaru.create_secret("github-creds", {"GITHUB_TOKEN": value})
+    return value
+
+
+@pytest.fixture
+def token(kitaru_env: KitaruEnv) -> str:
+    return store_token()
+
+
+@pytest.fixture
+def flow_token(flow_env: KitaruEnv) -> str:
+    return store_token()
+
+
+def files_containing(root: Path, needle: bytes) -> list[Path]:
+    return [p for p in root.rglob("*") if p.is_file() and needle in p.read_bytes()]
+
+
+def test_importing_kitaru_imports_no_zenml_but_decorating_does() -> None:
+    code = (
+        "import sys, kitaru, kitaru.secrets\n"
+        "from kitaru import checkpoint, flow\n"
+        "assert 'zenml' not in sys.modules, 'import'\n"
+        "@checkpoint\n"
+        "def f() -> int:\n"
+        "    return 1\n"
+        "assert 'zenml' in sys.modules, 'decorate'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_bare_and_configured_forms_are_zenml_objects() -> None:
+    from zenml.pipelines.pipeline_definition import Pipeline
+    from zenml.steps import BaseStep
+
+    @checkpoint
+    def bare() -> int:
+        return 1
+
+    @checkpoint(name="renamed", enable_cache=False)
+    def configured() -> int:
+        return 2
+
+    assert isinstance(bare, Checkpoint) and isinstance(bare, BaseStep)
+    assert bare.name == "bare" and configured.name == "renamed"
+    assert configured.configuration.enable_cache is False
+    assert bare() == 1 and configured() == 2  # outside a flow: a plain call
+    assert isinstance(workflows.documented_flow, Flow)
+    assert isinstance(workflows.leaking_flow, Pipeline)
+    assert workflows.leaking_flow.configuration.enable_cache is False
+
+
+def test_documented_example_called_directly(token: str) -> None:
+    assert workflows.call_external_service() == f"Loaded token with length {len(token)}"
+
+
+def test_missing_key_gives_the_documented_error(kitaru_env: KitaruEnv) -> None:
+    kitaru.create_secret("github-creds", {"OTHER_KEY": make_token()})
+    with pytest.raises(RuntimeError) as caught:
+        workflows.call_external_service()
+    assert str(caught.value) == "Secret `github-creds` is missing GITHUB_TOKEN."
+
+
+def test_returning_a_read_value_fails_without_showing_it(
+    token: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(SecretLeakError) as caught:
+        workflows.leak_token()
+    message = str(caught.value)
+    assert "'leak_token'" in message and "'GITHUB_TOKEN'" in message
+    assert "'github-creds'" in message and "allow_secret_output=True" in message
+    assert token not in message and token not in caplog.text
+    assert "about to use token ***" in caplog.text
+    assert workflows.hand_out_token() == token
+
+
+def test_leaks_are_found_inside_containers_and_through_nesting(token: str) -> None:
+    @checkpoint
+    def as_mapping() -> dict[str, list[bytes]]:
+        value = kitaru.get_secret("github-creds").values["GITHUB_TOKEN"]
+        return {"headers": [f"Authorization: Bearer {value}".encode()]}
+
+    @checkpoint
+    def returns_whole_secret() -> kitaru.Secret:
+        return kitaru.get_secret("github-creds")
+
+    @checkpoint
+    def outer() -> str:
+        return str(workflows.hand_out_token())  # the inner one may; the outer may not
+
+    for leaky in (as_mapping, returns_whole_secret, outer):
+        with pytest.raises(SecretLeakError, match="'GITHUB_TOKEN' of secret 'github-creds'"):
+            leaky()
+
+
+def test_async_checkpoints_are_guarded(token: str) -> None:
+    @checkpoint
+    async def fetch() -> str:
+        await asyncio.sleep(0)
+        return str(kitaru.get_secret("github-creds").get("GITHUB_TOKEN"))
+
+    with pytest.raises(SecretLeakError):
+        asyncio.run(fetch())
+
+
+# Pipeline runs (seconds each): the embedded store only.
+
+
+def test_documented_example_runs_inside_a_flow(flow_token: str) -> None:
+    run = workflows.documented_flow()
+    output = run.steps["call_external_service"].output.load()
+    assert output == f"Loaded token with length {len(flow_token)}"
+
+
+def test_leak_inside_a_flow_is_not_persisted_anywhere(
+    flow_token: str, flow_env: KitaruEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    with pytest.raises(SecretLeakError) as caught:
+        workflows.leaking_flow()
+    assert "'GITHUB_TOKEN' of secret 'github-creds'" in str(caught.value)
+    assert flow_token not in str(caught.value)
+    assert flow_token not in caplog.text
+    assert "about to use token ***" in caplog.text
+    # Nothing under the store's root holds the raw value: no artifact, no step log
+    # (the store keeps the secret itself base64-encoded, so it does not match either).
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+    step_logs = files_containing(flow_env.root, b"about to use token ***")
+    assert step_logs and all(p.suffix == ".log" for p in step_logs)
+
+
+def test_allow_secret_output_lets_the_value_through(flow_token: str) -> None:
+    run = workflows.allowed_flow()
+    assert run.steps["hand_out_token"].output.load() == flow_token

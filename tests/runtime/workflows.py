@@ -1,0 +1,50 @@
+"""Checkpoints and flows for the runtime tests.
+
+ZenML reloads a step from its source when it runs, so these live at module level.
+The first checkpoint is the documented example, verbatim.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from kitaru import checkpoint, flow, get_secret
+
+log = logging.getLogger("tests.runtime.workflows")
+
+
+@checkpoint
+def call_external_service() -> str:
+    secret = get_secret("github-creds")
+    token = secret.get("GITHUB_TOKEN")
+    if token is None:
+        raise RuntimeError("Secret `github-creds` is missing GITHUB_TOKEN.")
+    return f"Loaded token with length {len(token)}"
+
+
+@checkpoint(enable_cache=False)
+def leak_token() -> str:
+    token = get_secret("github-creds").values["GITHUB_TOKEN"]
+    log.warning("about to use token %s", token)
+    return token
+
+
+@checkpoint(allow_secret_output=True, enable_cache=False)
+def hand_out_token() -> str:
+    token = get_secret("github-creds").values["GITHUB_TOKEN"]
+    return token
+
+
+@flow
+def documented_flow() -> None:
+    call_external_service()
+
+
+@flow(enable_cache=False)
+def leaking_flow() -> None:
+    leak_token()
+
+
+@flow(enable_cache=False)
+def allowed_flow() -> None:
+    hand_out_token()
