@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kitaru.cli import secrets_cmd
+from kitaru.cli import secrets_cmd, sync_cmd
 
 app = typer.Typer(
     name="kitaru",
@@ -27,6 +27,8 @@ secrets_app.command("set", context_settings=_EXTRA_ARGS)(secrets_cmd.set_command
 secrets_app.command("show")(secrets_cmd.show_command)
 secrets_app.command("list")(secrets_cmd.list_command)
 secrets_app.command("delete")(secrets_cmd.delete_command)
+secrets_app.command("plan", cls=sync_cmd.SyncCommand)(sync_cmd.plan_command)
+secrets_app.command("apply", cls=sync_cmd.SyncCommand)(sync_cmd.apply_command)
 
 
 @app.callback()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
 
 from kitaru.errors import ManifestError
 from kitaru.naming import KEY_PATTERN, MAX_NAME_LENGTH, SAFE_NAME_PATTERN
@@ -118,6 +118,13 @@ class Manifest(BaseModel):
     )
     secrets: list[SecretSpec] = Field(description="The secrets this manifest manages.")
     _path: str = PrivateAttr(default="<manifest>")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, value: Any) -> Any:
+        if type(value) is not int:  # True and 1.0 equal 1 in Python; neither is a version
+            raise ValueError("version must be the number 1")
+        return value
 
     @property
     def path(self) -> str:

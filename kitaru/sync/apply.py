@@ -1,0 +1,132 @@
+"""Execute a plan: one write per changed secret, none for the rest, never a delete.
+
+Each secret's change is a single create or update call, so no secret is ever half
+written. A failure on one secret is recorded and the others still run; re-running
+converges because the next plan starts again from what the store holds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kitaru.errors import InvalidSecretError, KitaruError, SecretExistsError
+from kitaru.store.base import SecretStore
+from kitaru.sync.plan import INFORMATIONAL, Drift, Plan, SecretPlan, oversized
+
+Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
+Progress = Callable[[int, int, SecretPlan], None]
+
+
+@dataclass(frozen=True)
+class SecretOutcome:
+    plan: SecretPlan
+    status: Status
+    secret_id: str | None = None
+    error: str | None = None  # written by kitaru: never contains a value
+
+    @property
+    def applied(self) -> bool:
+        return self.status in ("created", "updated", "unchanged", "skipped")
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    plan: Plan
+    outcomes: tuple[SecretOutcome, ...]
+    writes: int = 0
+    dry_run: bool = False
+    drift_left: tuple[Drift, ...] = field(default=())
+
+    @property
+    def failed(self) -> list[SecretOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    @property
+    def has_drift_left(self) -> bool:
+        return any(d.kind not in INFORMATIONAL for d in self.drift_left)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for outcome in self.outcomes if outcome.status == status)
+
+
+def preflight(plan: Plan) -> None:
+    """Problems that would fail a write are found before the first one is made."""
+    problems = oversized(plan)
+    if problems:
+        raise InvalidSecretError("; ".join(problems) + ". Nothing was written.")
+
+
+def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
+    try:
+        created = store.create(secret.name, dict(secret.set_values), secret.private)
+        return SecretOutcome(secret, "created", created.id)
+    except SecretExistsError:
+        pass  # another writer created it since the plan: update it instead
+    from kitaru.secrets import find_by_name
+
+    matches = find_by_name(store, secret.name, secret.private)
+    if not matches:
+        raise KitaruError(f"creating secret '{secret.name}': it exists but cannot be found")
+    updated = store.update(matches[0].id, dict(secret.set_values), [])
+    return SecretOutcome(secret, "updated", updated.id)
+
+
+def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
+    try:
+        if secret.action == "create":
+            return _create(store, secret)
+        if secret.action == "update" and secret.secret_id is not None:
+            updated = store.update(secret.secret_id, dict(secret.set_values), secret.remove_keys)
+            return SecretOutcome(secret, "updated", updated.id)
+    except KitaruError as err:
+        return SecretOutcome(secret, "failed", secret.secret_id, str(err))
+    except Exception as err:  # one secret's failure must not hide the others' results
+        message = f"{secret.action} '{secret.name}': unexpected {type(err).__name__}"
+        return SecretOutcome(secret, "failed", secret.secret_id, message)
+    status: Status = "skipped" if secret.action == "skip" else "unchanged"
+    return SecretOutcome(secret, status, secret.secret_id)
+
+
+def execute(
+    plan: Plan,
+    store: SecretStore,
+    *,
+    dry_run: bool = False,
+    on_progress: Progress | None = None,
+) -> ApplyResult:
+    """Apply ``plan`` to ``store``; a no-op plan makes zero calls."""
+    if dry_run:
+        outcomes = tuple(
+            SecretOutcome(s, "planned" if s.writes else "unchanged", s.secret_id)
+            for s in plan.secrets
+        )
+        left = tuple(d for s in plan.secrets for d in s.drift) + plan.unmanaged
+        return ApplyResult(plan, outcomes, 0, True, left)
+    preflight(plan)
+    changes = plan.changes
+    done = 0
+    lock = threading.Lock()
+
+    def work(secret: SecretPlan) -> SecretOutcome:
+        nonlocal done
+        outcome = _write(store, secret)
+        with lock:
+            done += 1
+            if on_progress is not None:
+                on_progress(done, len(changes), secret)
+        return outcome
+
+    from kitaru.store.fetch import run_bounded
+
+    written = {id(o.plan): o for o in run_bounded(store, changes, work)} if changes else {}
+    outcomes = tuple(written.get(id(s)) or _write(store, s) for s in plan.secrets)
+    left = tuple(d for o in outcomes for d in o.plan.drift_left(o.applied)) + plan.unmanaged
+    writes = sum(1 for o in written.values() if o.status in ("created", "updated"))
+    return ApplyResult(plan, outcomes, writes, False, left)

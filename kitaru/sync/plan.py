@@ -1,0 +1,291 @@
+"""The planner: (desired, observed) -> Plan. Pure: no store, no I/O, no clock.
+
+Terraform's split: plan decides, apply executes. Visibility of an existing secret is
+never part of any action; drift is reported, and only fixed where DESIGN.md says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from kitaru.naming import MAX_SECRET_BYTES, secret_size
+from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.sync.manifest_checks import START, Position
+from kitaru.sync.sources import Desired, DesiredSecret
+
+Action = Literal["create", "update", "unchanged", "skip"]
+KeyAction = Literal["add", "change", "remove", "unchanged"]
+DriftKind = Literal[
+    "value", "missing_key", "extra_key", "visibility", "shadowed", "unreadable", "unmanaged"
+]
+# Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
+FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
+INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
+
+
+def visibility_word(private: bool) -> str:
+    return "private" if private else "public"
+
+
+@dataclass(frozen=True)
+class Drift:
+    """A difference between the manifest and the store; never holds a value."""
+
+    kind: DriftKind
+    secret: str
+    private: bool
+    message: str
+    key: str | None = None
+    secret_id: str | None = None
+    position: Position | None = None
+
+
+@dataclass(frozen=True)
+class KeyPlan:
+    key: str
+    action: KeyAction
+    source: str | None = None  # where the written value comes from
+
+
+@dataclass(frozen=True)
+class SecretPlan:
+    """What apply will do to one declared secret."""
+
+    name: str
+    private: bool  # declared visibility
+    action: Action
+    keys: tuple[KeyPlan, ...] = ()
+    secret_id: str | None = None
+    stored_private: bool | None = None
+    set_values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    remove_keys: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()
+    drift: tuple[Drift, ...] = ()
+    size_after: int = 0
+    position: Position = START
+
+    @property
+    def writes(self) -> bool:
+        return self.action in ("create", "update")
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({visibility_word(self.private)})"
+
+    def changed_keys(self) -> list[KeyPlan]:
+        return [key for key in self.keys if key.action != "unchanged"]
+
+    def drift_left(self, applied: bool) -> list[Drift]:
+        """Drift that remains after this secret was (or was not) applied."""
+        if not applied:
+            return list(self.drift)
+        removed = set(self.remove_keys)
+        return [
+            d
+            for d in self.drift
+            if d.kind not in FIXED_BY_WRITE and not (d.kind == "extra_key" and d.key in removed)
+        ]
+
+
+@dataclass(frozen=True)
+class Plan:
+    manifest: str
+    secrets: tuple[SecretPlan, ...]
+    unmanaged: tuple[Drift, ...] = ()
+    prune: bool = False
+
+    @property
+    def changes(self) -> list[SecretPlan]:
+        return [secret for secret in self.secrets if secret.writes]
+
+    @property
+    def drift(self) -> list[Drift]:
+        return [d for secret in self.secrets for d in secret.drift]
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def has_drift(self) -> bool:
+        """Drift worth a non-zero ``--detailed-exitcode`` (unmanaged is informational)."""
+        return any(d.kind not in INFORMATIONAL for d in self.drift)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for secret in self.secrets if secret.action == action)
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the store holds: every visible secret's ref, and the fetched targets."""
+
+    refs: tuple[SecretRef, ...]
+    fetched: Mapping[str, StoredSecret] = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The stored secret a declaration maps to, and one it shadows (if any)."""
+
+    ref: SecretRef | None
+    shadowed: SecretRef | None = None
+
+
+def pick_targets(
+    desired: Sequence[DesiredSecret], refs: Sequence[SecretRef]
+) -> dict[tuple[str, bool], Target]:
+    """The declared visibility picks the target when a public and a private secret share
+    a name; a secret of the other visibility is the target only when it is alone and not
+    declared itself (then it is visibility drift, never a visibility change)."""
+    by_key: dict[tuple[str, bool], SecretRef] = {}
+    for ref in sorted(refs, key=lambda r: r.id):
+        by_key.setdefault((ref.name, ref.private), ref)
+    declared = {(secret.name, secret.private) for secret in desired}
+    targets: dict[tuple[str, bool], Target] = {}
+    for name, private in declared:
+        same = by_key.get((name, private))
+        other = by_key.get((name, not private))
+        other_free = other is not None and (name, not private) not in declared
+        if same is not None:
+            targets[(name, private)] = Target(same, other if other_free else None)
+        elif other_free:
+            targets[(name, private)] = Target(other)
+        else:
+            targets[(name, private)] = Target(None)
+    return targets
+
+
+def _create(secret: DesiredSecret) -> SecretPlan:
+    keys = tuple(KeyPlan(key, "add", secret.sources[key]) for key in secret.values)
+    return SecretPlan(
+        name=secret.name,
+        private=secret.private,
+        action="create" if secret.values else "skip",
+        keys=keys,
+        set_values=dict(secret.values),
+        skipped=secret.skipped,
+        size_after=secret_size(secret.values),
+        position=secret.position,
+    )
+
+
+def _drift(
+    kind: DriftKind, secret: DesiredSecret, stored: StoredSecret, message: str, key: str | None
+) -> Drift:
+    position = secret.key_positions.get(key, secret.position) if key else secret.position
+    return Drift(kind, secret.name, secret.private, message, key, stored.id, position)
+
+
+def _update(secret: DesiredSecret, stored: StoredSecret, target: Target, prune: bool) -> SecretPlan:
+    keys: list[KeyPlan] = []
+    drift: list[Drift] = []
+    set_values: dict[str, str] = {}
+    if stored.private != secret.private:
+        drift.append(
+            _drift(
+                "visibility",
+                secret,
+                stored,
+                f"declared {secret.visibility} but the stored secret is "
+                f"{visibility_word(stored.private)}; apply never changes visibility",
+                None,
+            )
+        )
+    if target.shadowed is not None:
+        other = visibility_word(target.shadowed.private)
+        drift.append(
+            Drift(
+                "shadowed",
+                secret.name,
+                secret.private,
+                f"a {other} secret with the same name exists ({target.shadowed.id}); "
+                f"the manifest manages the {secret.visibility} one",
+                None,
+                target.shadowed.id,
+                secret.position,
+            )
+        )
+    for key, value in secret.values.items():
+        source = secret.sources[key]
+        if key not in stored.values:
+            keys.append(KeyPlan(key, "add", source))
+            drift.append(_drift("missing_key", secret, stored, "declared key not in store", key))
+        elif stored.values[key] is None:
+            keys.append(KeyPlan(key, "change", source))
+            message = "the store returned no value for this key; apply writes the declared one"
+            drift.append(_drift("unreadable", secret, stored, message, key))
+        elif stored.values[key] != value:
+            keys.append(KeyPlan(key, "change", source))
+            drift.append(_drift("value", secret, stored, "stored value differs from source", key))
+        else:
+            keys.append(KeyPlan(key, "unchanged", source))
+            continue
+        set_values[key] = value
+    remove: list[str] = []
+    declared = set(secret.declared)
+    for key in sorted(set(stored.values) - declared):
+        if prune and secret.prune:
+            remove.append(key)
+            keys.append(KeyPlan(key, "remove"))
+            hint = "removed by --prune"
+        elif secret.prune:
+            hint = "apply --prune removes it"
+        else:
+            hint = "kept: the secret is not marked `prune: true`"
+        drift.append(_drift("extra_key", secret, stored, f"stored key not declared ({hint})", key))
+    final: dict[str, str | None] = {k: v for k, v in stored.values.items() if k not in remove}
+    final.update(set_values)
+    return SecretPlan(
+        name=secret.name,
+        private=secret.private,
+        action="update" if set_values or remove else "unchanged",
+        keys=tuple(keys),
+        secret_id=stored.id,
+        stored_private=stored.private,
+        set_values=set_values,
+        remove_keys=tuple(remove),
+        skipped=secret.skipped,
+        drift=tuple(drift),
+        size_after=secret_size(final),
+        position=secret.position,
+    )
+
+
+def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> Plan:
+    """Compare the manifest's desired state with what the store holds."""
+    targets = pick_targets(desired.secrets, observed.refs)
+    plans: list[SecretPlan] = []
+    claimed: set[str] = set()
+    for secret in desired.secrets:
+        target = targets[(secret.name, secret.private)]
+        claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
+        stored = observed.fetched.get(target.ref.id) if target.ref else None
+        if stored is None:  # absent, or deleted between the list and the get
+            plans.append(_create(secret))
+        else:
+            plans.append(_update(secret, stored, target, prune))
+    unmanaged = tuple(
+        Drift(
+            "unmanaged",
+            ref.name,
+            ref.private,
+            "in the store but not in the manifest (left alone)",
+            None,
+            ref.id,
+        )
+        for ref in sorted(observed.refs, key=lambda r: (r.name, r.private, r.id))
+        if ref.id not in claimed
+    )
+    return Plan(desired.manifest_path, tuple(plans), unmanaged, prune)
+
+
+def oversized(plan: Plan) -> list[str]:
+    """Secrets that would exceed ZenML's 64 KiB limit (checked before any write)."""
+    return [
+        f"secret '{secret.name}' would hold {secret.size_after} bytes of keys and values; "
+        f"ZenML's limit is {MAX_SECRET_BYTES} bytes (64 KiB)"
+        for secret in plan.secrets
+        if secret.writes and secret.size_after > MAX_SECRET_BYTES
+    ]

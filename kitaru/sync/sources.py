@@ -1,0 +1,127 @@
+"""Desired state: the manifest's keys with values from the environment, then a .env file.
+
+Where a value came from is recorded (``env:VAR`` / ``dotenv:FILE:VAR``), never the value.
+An empty variable counts as unset: CI systems expand a missing secret to "", and writing
+that over a real credential is never what was meant.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kitaru.errors import KitaruError, MissingValuesError
+from kitaru.sync.manifest_checks import START, Position
+
+if TYPE_CHECKING:
+    from kitaru.sync.manifest import Manifest
+
+
+@dataclass(frozen=True)
+class DesiredSecret:
+    """One declared secret with its resolved values (``values`` is never printed)."""
+
+    name: str
+    private: bool
+    prune: bool
+    values: Mapping[str, str] = field(repr=False)
+    sources: Mapping[str, str]  # key -> "env:VAR" | "dotenv:FILE:VAR"
+    declared: tuple[str, ...]  # every declared key, resolved or skipped
+    skipped: tuple[str, ...] = ()  # optional keys whose variable is unset
+    position: Position = START
+    key_positions: Mapping[str, Position] = field(default_factory=dict)
+
+    @property
+    def visibility(self) -> str:
+        return "private" if self.private else "public"
+
+
+@dataclass(frozen=True)
+class Desired:
+    """Everything the manifest asks for, ready to be compared with the store."""
+
+    manifest_path: str
+    secrets: tuple[DesiredSecret, ...]
+    env_file: str | None = None
+
+    def resolved_values(self) -> list[str]:
+        """Every value read from a source, for masking (GitHub ``::add-mask::``)."""
+        return [value for secret in self.secrets for value in secret.values.values()]
+
+
+def env_file_for(manifest: Manifest, override: str | Path | None) -> Path | None:
+    """``--env-file`` wins; a missing override is an error, a missing ``env_file`` is not."""
+    if override is not None:
+        path = Path(override)
+        if not path.is_file():
+            raise KitaruError(f"--env-file {override}: no such file")
+        return path
+    declared = manifest.env_file_path()
+    if declared is not None and declared.is_file():
+        return declared
+    return None
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Entries of a .env file that have a value; ``os.environ`` is never touched."""
+    from dotenv import dotenv_values
+
+    try:
+        entries = dotenv_values(path)
+    except (OSError, UnicodeDecodeError) as err:
+        raise KitaruError(f"cannot read env file {path}: {type(err).__name__}") from None
+    return {key: value for key, value in entries.items() if value}
+
+
+def resolve(
+    manifest: Manifest,
+    *,
+    env_file: str | Path | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Desired:
+    """Resolve every declared key; all missing required values are reported in one error."""
+    environ = os.environ if environ is None else environ
+    dotenv_path = env_file_for(manifest, env_file)
+    dotenv = read_env_file(dotenv_path) if dotenv_path else {}
+    secrets: list[DesiredSecret] = []
+    missing: list[str] = []
+    for spec in manifest.secrets:
+        values: dict[str, str] = {}
+        sources: dict[str, str] = {}
+        skipped: list[str] = []
+        for key in spec.keys:
+            variable = key.env_var
+            if environ.get(variable):
+                values[key.key] = environ[variable]
+                sources[key.key] = f"env:{variable}"
+            elif dotenv.get(variable):
+                values[key.key] = dotenv[variable]
+                sources[key.key] = f"dotenv:{dotenv_path}:{variable}"
+            elif key.optional:
+                skipped.append(key.key)
+            else:
+                line = key.position.line
+                missing.append(f"{spec.name}/{key.key} (${variable}, {manifest.path}:{line})")
+        secrets.append(
+            DesiredSecret(
+                name=spec.name,
+                private=spec.private,
+                prune=spec.prune,
+                values=values,
+                sources=sources,
+                declared=tuple(key.key for key in spec.keys),
+                skipped=tuple(skipped),
+                position=spec.position,
+                key_positions={key.key: key.position for key in spec.keys},
+            )
+        )
+    if missing:
+        where = "the environment" + (f" or {dotenv_path}" if dotenv_path else "")
+        raise MissingValuesError(
+            f"{len(missing)} required value(s) not set (or empty) in {where}; "
+            f"nothing was written: {', '.join(missing)}"
+        )
+    return Desired(manifest.path, tuple(secrets), str(dotenv_path) if dotenv_path else None)

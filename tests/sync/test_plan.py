@@ -1,0 +1,221 @@
+"""The planner (pure) and its properties, executed against an in-memory SecretStore."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kitaru.store.base import StoredSecret
+from kitaru.sync.apply import ApplyResult, execute
+from kitaru.sync.observe import observe
+from kitaru.sync.plan import Observed, Plan, make_plan
+from kitaru.sync.report import FORMATS, render
+from kitaru.sync.sources import Desired, DesiredSecret
+from tests.sync.stores import CountingStore, MemoryStore
+
+
+def desired_secret(
+    name: str,
+    values: dict[str, str],
+    *,
+    private: bool = False,
+    prune: bool = False,
+    skipped: Sequence[str] = (),
+) -> DesiredSecret:
+    return DesiredSecret(
+        name=name,
+        private=private,
+        prune=prune,
+        values=values,
+        sources={key: f"env:{key}" for key in values},
+        declared=(*values, *skipped),
+        skipped=tuple(skipped),
+    )
+
+
+def stored(
+    id_: str, name: str, values: dict[str, str | None], private: bool = False
+) -> StoredSecret:
+    return StoredSecret(id_, name, private, values)
+
+
+def plan_for(
+    secrets: Sequence[DesiredSecret], store: Sequence[StoredSecret], prune: bool = False
+) -> Plan:
+    observed = Observed(tuple(s.ref for s in store), {s.id: s for s in store})
+    return make_plan(Desired("m.yaml", tuple(secrets)), observed, prune=prune)
+
+
+def test_create_update_unchanged_and_key_actions() -> None:
+    secrets = [
+        desired_secret("new", {"A": "1"}),
+        desired_secret("old", {"A": "1", "B": "2", "C": "3"}, prune=True),
+        desired_secret("same", {"A": "1"}),
+    ]
+    assert [s.action for s in plan_for(secrets, []).secrets] == ["create"] * 3
+    store = [
+        stored("1", "old", {"A": "1", "B": "x", "D": "4", "E": None}),
+        stored("2", "same", {"A": "1"}),
+    ]
+    new, old, same = plan_for(secrets, store, prune=True).secrets
+    assert (new.action, old.action, same.action) == ("create", "update", "unchanged")
+    assert {k.key: k.action for k in old.keys} == {
+        "A": "unchanged",
+        "B": "change",
+        "C": "add",
+        "D": "remove",
+        "E": "remove",
+    }
+    assert dict(old.set_values) == {"B": "2", "C": "3"}
+    assert old.remove_keys == ("D", "E")
+    assert sorted((d.kind, d.key) for d in old.drift) == [
+        ("extra_key", "D"),
+        ("extra_key", "E"),
+        ("missing_key", "C"),
+        ("value", "B"),
+    ]
+
+
+def test_extra_keys_are_removed_only_with_prune_on_prune_true_secrets() -> None:
+    store = [stored("1", "a", {"A": "1", "X": "x"}), stored("2", "b", {"A": "1", "X": "x"})]
+    secrets = [desired_secret("a", {"A": "1"}, prune=True), desired_secret("b", {"A": "1"})]
+    without = plan_for(secrets, store)
+    with_prune = plan_for(secrets, store, prune=True)
+    assert [s.action for s in without.secrets] == ["unchanged", "unchanged"]
+    assert [s.action for s in with_prune.secrets] == ["update", "unchanged"]
+    assert with_prune.secrets[0].remove_keys == ("X",)
+    assert [d.kind for d in with_prune.drift] == ["extra_key", "extra_key"]
+
+
+def test_declared_visibility_picks_the_target_and_the_other_is_shadowed() -> None:
+    store = [stored("pub", "x", {"A": "1"}), stored("priv", "x", {"A": "old"}, private=True)]
+    plan = plan_for([desired_secret("x", {"A": "1"}, private=True)], store)
+    (secret,) = plan.secrets
+    assert (secret.secret_id, secret.action) == ("priv", "update")
+    assert {d.kind for d in secret.drift} == {"shadowed", "value"}
+    assert plan.unmanaged == ()
+
+
+def test_other_visibility_alone_is_visibility_drift_and_stays() -> None:
+    store = [stored("pub", "x", {"A": "1"})]
+    plan = plan_for([desired_secret("x", {"A": "1"}, private=True)], store)
+    (secret,) = plan.secrets
+    assert (secret.secret_id, secret.action, secret.stored_private) == ("pub", "unchanged", False)
+    assert [d.kind for d in secret.drift] == ["visibility"]
+    assert plan.has_drift and not plan.has_changes
+
+
+def test_both_visibilities_declared_map_one_to_one() -> None:
+    store = [stored("pub", "x", {"A": "1"})]
+    plan = plan_for(
+        [desired_secret("x", {"A": "1"}), desired_secret("x", {"A": "1"}, private=True)], store
+    )
+    public, private = plan.secrets
+    assert (public.action, private.action) == ("unchanged", "create")
+    assert not plan.drift
+
+
+def test_unreadable_and_unmanaged() -> None:
+    store = [stored("1", "a", {"A": None}), stored("2", "other", {"Z": "z"})]
+    plan = plan_for([desired_secret("a", {"A": "1"})], store)
+    assert [d.kind for d in plan.drift] == ["unreadable"]
+    assert [(d.kind, d.secret) for d in plan.unmanaged] == [("unmanaged", "other")]
+
+
+def test_optional_unset_keys_are_left_alone() -> None:
+    store = [stored("1", "a", {"A": "1", "OPT": "kept"})]
+    plan = plan_for([desired_secret("a", {"A": "1"}, prune=True, skipped=["OPT"])], store, True)
+    assert plan.secrets[0].action == "unchanged"
+    assert not plan.drift
+
+
+def test_all_optional_and_unset_is_skipped_not_created() -> None:
+    plan = plan_for([desired_secret("a", {}, skipped=["OPT"])], [])
+    assert plan.secrets[0].action == "skip"
+    assert not plan.has_changes
+
+
+# --- properties -----------------------------------------------------------------------------
+
+# Values from an alphabet that no rendered word uses, so any 4-character slice of a value
+# found in the output can only be a leak.
+VALUE = st.text(alphabet="αβγδεζηθικλμνξπρστυφχψω§¤", min_size=1, max_size=12)
+NAMES = st.sampled_from(["app", "db", "ci"])
+KEYS = st.sampled_from(["K1", "K2", "K3", "K4"])
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> tuple[list[DesiredSecret], list[StoredSecret], bool]:
+    desired: dict[tuple[str, bool], DesiredSecret] = {}
+    for _ in range(draw(st.integers(0, 4))):
+        name, private = draw(NAMES), draw(st.booleans())
+        keys = draw(st.lists(KEYS, min_size=1, max_size=4, unique=True))
+        skipped = [k for k in keys if draw(st.booleans()) and draw(st.booleans())]
+        values = {k: draw(VALUE) for k in keys if k not in skipped}
+        desired[(name, private)] = desired_secret(
+            name, values, private=private, prune=draw(st.booleans()), skipped=skipped
+        )
+    store: dict[tuple[str, bool], StoredSecret] = {}
+    for i in range(draw(st.integers(0, 5))):
+        name, private = draw(st.sampled_from(["app", "db", "ci", "other"])), draw(st.booleans())
+        keys = draw(st.lists(st.sampled_from(["K1", "K2", "K3", "K4", "X1"]), unique=True))
+        values = {k: draw(st.one_of(st.none(), VALUE)) for k in keys}
+        store[(name, private)] = stored(f"s{i}", name, values, private)
+    return list(desired.values()), list(store.values()), draw(st.booleans())
+
+
+def _outputs(plan: Plan, result: ApplyResult | None) -> list[str]:
+    texts = []
+    for fmt in FORMATS:
+        out = render(plan, fmt, result=result, color=fmt == "text")
+        if fmt == "json":  # json escapes non-ASCII: check the decoded text too
+            out += json.dumps(json.loads(out), ensure_ascii=False)
+        texts.append(out)
+    return texts
+
+
+def _assert_no_values(outputs: list[str], values: list[str]) -> None:
+    for value in values:
+        slices = {value[i : i + 4] for i in range(max(1, len(value) - 3))}
+        for out in outputs:
+            assert value not in out
+            assert not any(len(s) > 3 and s in out for s in slices)
+
+
+@given(worlds())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+def test_apply_converges_and_never_changes_visibility(
+    world: tuple[list[DesiredSecret], list[StoredSecret], bool],
+) -> None:
+    secrets, initial, prune = world
+    desired = Desired("m.yaml", tuple(secrets))
+    memory = MemoryStore(initial)
+    store = CountingStore(memory)
+    plan = make_plan(desired, observe(store, desired), prune=prune)
+    reads = store.take()
+    assert reads.get("list_all") == 1 and reads.get("get", 0) <= len(secrets)
+    result = execute(plan, store)
+    assert result.ok
+    writes = store.take()
+    assert writes.get("update", 0) + writes.get("create", 0) == len(plan.changes)
+    assert "delete" not in writes
+    # visibility of every existing secret is untouched, and nothing was deleted
+    for before in initial:
+        assert memory.secrets[before.id].private == before.private
+    # a second plan is empty except drift apply never fixes
+    again = make_plan(desired, observe(store, desired), prune=prune)
+    assert not again.has_changes
+    for secret, drift in ((s, d) for s in again.secrets for d in s.drift):
+        assert drift.kind in {"visibility", "shadowed", "extra_key"}
+        if drift.kind == "extra_key":
+            spec = next(d for d in secrets if d.name == secret.name and d.private == secret.private)
+            assert not (prune and spec.prune)
+    assert execute(again, store).writes == 0
+    assert store.writes == 0
+    # no value, nor any 4-character slice of one, in any rendering
+    values = [v for s in secrets for v in s.values.values()]
+    values += [v for s in initial for v in s.values.values() if v]
+    _assert_no_values(_outputs(plan, None) + _outputs(plan, result) + _outputs(again, None), values)

@@ -1,0 +1,70 @@
+"""Values come from the environment, then the .env file; sources are recorded, not values."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kitaru.errors import KitaruError, MissingValuesError
+from kitaru.sync.manifest import load_manifest
+from kitaru.sync.sources import resolve
+
+MANIFEST = """\
+version: 1
+env_file: app.env
+secrets:
+  - name: app
+    keys:
+      - A_KEY
+      - key: B_KEY
+        from: B_SOURCE
+      - key: OPT_KEY
+        optional: true
+"""
+
+
+@pytest.fixture
+def manifest_path(tmp_path: Path) -> Path:
+    path = tmp_path / "secrets.yaml"
+    path.write_text(MANIFEST)
+    return path
+
+
+def test_environment_wins_over_the_env_file(manifest_path: Path) -> None:
+    (manifest_path.parent / "app.env").write_text("A_KEY=from-file\nB_SOURCE=b-file\n")
+    before = dict(os.environ)
+    desired = resolve(load_manifest(manifest_path), environ={"A_KEY": "from-env"})
+    assert dict(os.environ) == before  # the .env file never reaches os.environ
+    (secret,) = desired.secrets
+    assert dict(secret.values) == {"A_KEY": "from-env", "B_KEY": "b-file"}
+    assert dict(secret.sources) == {
+        "A_KEY": "env:A_KEY",
+        "B_KEY": f"dotenv:{manifest_path.parent / 'app.env'}:B_SOURCE",
+    }
+    assert secret.skipped == ("OPT_KEY",)
+    assert "from-env" not in repr(secret) and "b-file" not in repr(desired)
+
+
+def test_env_file_flag_overrides_the_manifest(manifest_path: Path, tmp_path: Path) -> None:
+    (manifest_path.parent / "app.env").write_text("A_KEY=manifest\nB_SOURCE=manifest\n")
+    flag = tmp_path / "flag.env"
+    flag.write_text("A_KEY=flag\nB_SOURCE=flag\n")
+    desired = resolve(load_manifest(manifest_path), env_file=flag, environ={})
+    assert set(desired.secrets[0].values.values()) == {"flag"}
+
+
+def test_missing_env_file_flag_is_an_error(manifest_path: Path, tmp_path: Path) -> None:
+    with pytest.raises(KitaruError, match="no such file"):
+        resolve(load_manifest(manifest_path), env_file=tmp_path / "nope.env", environ={})
+
+
+def test_every_missing_value_is_listed_once(manifest_path: Path) -> None:
+    with pytest.raises(MissingValuesError) as caught:
+        resolve(load_manifest(manifest_path), environ={"B_SOURCE": ""})
+    message = str(caught.value)
+    assert "2 required value(s)" in message and "nothing was written" in message
+    assert "app/A_KEY ($A_KEY" in message and "app/B_KEY ($B_SOURCE" in message
+    assert "OPT_KEY" not in message
+    assert "\n" not in message
