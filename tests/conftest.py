@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
+pytest_plugins = ["tests.server.fixtures"]  # the real ZenML server behind kitaru_env[server]
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 DB_RELATIVE = Path("stores") / "default_zen_store" / "zenml.db"
@@ -104,10 +106,11 @@ def embedded_store(
     reset_zenml_singletons()
 
 
-@pytest.fixture
-def kitaru_env(embedded_store: KitaruEnv) -> KitaruEnv:
-    """The store under test; the server suite parametrizes this further."""
-    return embedded_store
+@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
+def kitaru_env(request: pytest.FixtureRequest) -> KitaruEnv:
+    """The store under test: an embedded store, then a real ZenML server (tests/server)."""
+    store: KitaruEnv = request.getfixturevalue(f"{request.param}_store")
+    return store
 
 
 class Cli:

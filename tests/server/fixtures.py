@@ -1,0 +1,129 @@
+"""Pytest plugin: one real ZenML server per session, a clean view of it per test.
+
+Registered from tests/conftest.py, so the parametrized ``kitaru_env`` can hand any test
+the ``server`` store. Each test starts with no secret visible to any test identity
+(deleted through the REST API, which takes milliseconds) and a fresh ZenML config
+directory per identity, so tokens and settings never leak between tests.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KitaruEnv, isolation_env, reset_zenml_singletons
+from tests.server.zenml_server import Identities, Identity, ServerApi, ZenMLServer, provision
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "server: runs against the real ZenML server (deselect with -m 'not server')"
+    )
+
+
+@dataclass
+class RunningServer:
+    """What the session fixture hands out: the process, its users and a REST helper."""
+
+    server: ZenMLServer
+    users: Identities
+    api: ServerApi
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    @property
+    def everyone(self) -> tuple[Identity, ...]:
+        return (self.users.alice, self.users.bob, self.users.robot)
+
+
+@pytest.fixture(scope="session")
+def zenml_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """Started once (10-15 s); stopped by PID at session end, also after failures."""
+    root = tmp_path_factory.mktemp("zenml-server")
+    server = ZenMLServer(root)
+    atexit.register(server.stop)  # also when pytest is interrupted mid-setup
+    server.start()
+    api: ServerApi | None = None
+    try:
+        users = provision(server, root)
+        api = ServerApi(server.url)
+        yield RunningServer(server=server, users=users, api=api)
+    finally:
+        if api is not None:
+            api.close()
+        server.stop()
+
+
+@dataclass
+class ServerSession:
+    """One test's view of the server: switch identities in-process or hand out envs."""
+
+    running: RunningServer
+    root: Path
+    monkeypatch: pytest.MonkeyPatch
+    kitaru_env: KitaruEnv = field(init=False)
+
+    @property
+    def users(self) -> Identities:
+        return self.running.users
+
+    @property
+    def url(self) -> str:
+        return self.running.url
+
+    def env_for(self, who: Identity, url: str | None = None) -> dict[str, str]:
+        """A full environment for a subprocess acting as ``who`` (own config dir)."""
+        base = {
+            name: value
+            for name, value in os.environ.items()
+            if not name.startswith(("ZENML_STORE_", "KITARU_"))
+        }
+        return {
+            **base,
+            **isolation_env(self.root / who.name),
+            **who.store_env(url or self.url),
+        }
+
+    def use(self, who: Identity, url: str | None = None, connect: bool = True) -> None:
+        """Make this process's ZenML client (and so kitaru's SDK and CLI) act as ``who``."""
+        env = self.env_for(who, url)
+        for name in list(os.environ):
+            if name.startswith(("ZENML_STORE_", "KITARU_")) and name not in env:
+                self.monkeypatch.delenv(name)
+        for name, value in env.items():
+            if os.environ.get(name) != value:
+                self.monkeypatch.setenv(name, value)
+        reset_zenml_singletons()
+        if connect:
+            from zenml.client import Client
+
+            Client().zen_store  # noqa: B018 - log in now, not inside a CliRunner capture
+
+
+@pytest.fixture
+def server_session(
+    zenml_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[ServerSession]:
+    """Nothing visible to any test identity; this process connected as alice."""
+    for who in zenml_server.everyone:
+        zenml_server.api.purge(who)
+    root = tmp_path / "zenml"
+    root.mkdir()
+    session = ServerSession(running=zenml_server, root=root, monkeypatch=monkeypatch)
+    session.use(zenml_server.users.alice)
+    session.kitaru_env = KitaruEnv(root=root, env={**os.environ})
+    yield session
+    reset_zenml_singletons()
+
+
+@pytest.fixture
+def server_store(server_session: ServerSession) -> KitaruEnv:
+    """The ``server`` case of ``kitaru_env``: user A on the shared session server."""
+    return server_session.kitaru_env
