@@ -23,6 +23,7 @@ from pydantic import ConfigDict
 from kitaru.mcp.tools import (
     CREATE_DESCRIPTION,
     LIST_DESCRIPTION,
+    PLAN_DESCRIPTION,
     SHOW_DESCRIPTION,
     SecretTools,
 )
@@ -33,10 +34,10 @@ DEFAULT_PORT = 8000
 HTTP_PATH = "/mcp"
 
 INSTRUCTIONS = (
-    "kitaru keeps secrets in a ZenML secret store. These tools create secrets and show their "
-    "metadata (names, IDs, visibility, key names); they never return a secret value and "
-    "cannot delete or update a secret. To read values, update or delete, the user runs the "
-    "`kitaru secrets` CLI themselves."
+    "kitaru keeps secrets in a ZenML secret store. These tools create secrets, show their "
+    "metadata (names, IDs, visibility, key names) and plan a manifest; they never return a "
+    "secret value and cannot update, apply or delete. To read values, update, apply or "
+    "delete, the user runs the `kitaru secrets` CLI themselves."
 )
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -74,7 +75,8 @@ def build_tools(tools: SecretTools) -> list[Tool]:
         tools.list_all, "kitaru_secrets_list", "List secrets", LIST_DESCRIPTION, READ_ONLY
     )
     show = _tool(tools.show, "kitaru_secrets_show", "Show a secret", SHOW_DESCRIPTION, READ_ONLY)
-    return [create, listing, show]
+    plan = _tool(tools.plan, "kitaru_secrets_plan", "Plan a manifest", PLAN_DESCRIPTION, READ_ONLY)
+    return [create, listing, show, plan]
 
 
 def build_server(store: SecretStore | None = None, *, warm_up: bool = False) -> MCPServer[Any]:

@@ -6,12 +6,13 @@ store a credential it was handed, but it can neither read one back nor destroy o
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from mcp_types import CallToolResult
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 
 from kitaru.mcp.results import run_tool
 from kitaru.models import SecretSummary
@@ -45,6 +46,15 @@ SHOW_DESCRIPTION = f"""Show one secret's metadata: name, ID, visibility and key 
 name_or_id is an exact name or a full ID, never a partial match. When a public and a private
 secret share the name, pass private (true or false) or use the ID. {NO_VALUES}"""
 
+PLAN_DESCRIPTION = f"""Compare a manifest (secrets.yaml) with the store, like `kitaru secrets plan`.
+
+Writes nothing. Values come from this server's environment, then the .env file (env_file, or
+the manifest's env_file); relative paths are resolved from the server's working directory, so
+prefer absolute paths. Returns the plan report (format_version 1): per secret the action
+(create, update, unchanged), per key the action and the source of its value, and drift
+findings. The report holds key names and sources, never values or hashes of values. To apply
+a plan the user runs `kitaru secrets apply`. {NO_VALUES}"""
+
 SecretName = Annotated[
     str, Field(description="The secret's name, e.g. openai-creds (at most 255 characters).")
 ]
@@ -69,11 +79,23 @@ Visibility = Annotated[
     Field(description="Pick the private (true) or public (false) secret when both share the name."),
 ]
 
+ManifestPath = Annotated[
+    str, Field(description="Path of the manifest, e.g. /home/me/project/secrets.yaml.")
+]
+EnvFile = Annotated[
+    str | None,
+    Field(description="A .env file to read values from; overrides the manifest's env_file."),
+]
+
 
 class SecretList(BaseModel):
     """What the list tool returns: metadata of every visible secret, no values."""
 
     secrets: list[SecretSummary]
+
+
+class PlanReport(RootModel[dict[str, Any]]):
+    """The JSON plan report of `kitaru secrets plan -o json`: actions, keys, sources, drift."""
 
 
 class SecretTools:
@@ -110,3 +132,15 @@ class SecretTools:
         self, name_or_id: NameOrId, private: Visibility = None
     ) -> Annotated[CallToolResult, SecretSummary]:
         return self._run(lambda store: describe_secret(name_or_id, private=private, store=store))
+
+    def plan(
+        self, manifest_path: ManifestPath, env_file: EnvFile = None
+    ) -> Annotated[CallToolResult, PlanReport]:
+        def report(store: SecretStore) -> PlanReport:
+            from kitaru.sync import plan
+            from kitaru.sync.report import render
+
+            pending = plan(manifest_path, env_file=env_file, store=store)
+            return PlanReport(json.loads(render(pending, "json")))
+
+        return self._run(report)

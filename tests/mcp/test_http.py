@@ -81,7 +81,12 @@ def test_http_serves_the_same_tools_on_loopback_only(
             return {tool.name for tool in tools.tools}, listed
 
     names, listed = anyio.run(session)
-    assert names == {"kitaru_secrets_create", "kitaru_secrets_list", "kitaru_secrets_show"}
+    assert names == {
+        "kitaru_secrets_create",
+        "kitaru_secrets_list",
+        "kitaru_secrets_show",
+        "kitaru_secrets_plan",
+    }
     assert not listed.is_error  # type: ignore[attr-defined]
     assert listed.structured_content == {"secrets": []}  # type: ignore[attr-defined]
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.naming import check_name, check_values
 from kitaru.secrets import create_secret, get_secret
+from kitaru.sync import load_manifest
 from tests.conftest import reset_zenml_singletons
 from tests.mcp.conftest import McpServer
 
 CANARY = "kc4n4ry-mcp-5e2b7a"
-TOOLS = {"kitaru_secrets_create", "kitaru_secrets_list", "kitaru_secrets_show"}
+TOOLS = {
+    "kitaru_secrets_create",
+    "kitaru_secrets_list",
+    "kitaru_secrets_show",
+    "kitaru_secrets_plan",
+}
 METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys"}
 
 
@@ -35,9 +43,11 @@ def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
     for tool in tools.values():
         assert "Never returns secret values" in (tool.description or "")
         assert "no tool that reads values or deletes secrets" in (tool.description or "")
-        assert set(tool.output_schema["properties"]) <= METADATA_FIELDS | {"secrets"}
-    assert tools["kitaru_secrets_list"].annotations.read_only_hint is True
-    assert tools["kitaru_secrets_show"].annotations.read_only_hint is True
+    for name in ["kitaru_secrets_create", "kitaru_secrets_show"]:
+        assert set(tools[name].output_schema["properties"]) == METADATA_FIELDS
+    assert set(tools["kitaru_secrets_list"].output_schema["properties"]) == {"secrets"}
+    for name in ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]:
+        assert tools[name].annotations.read_only_hint is True
     assert tools["kitaru_secrets_create"].annotations.destructive_hint is False
 
 
@@ -127,6 +137,59 @@ def test_arguments_that_break_the_schema_never_echo_their_input(mcp_server: McpS
     ]:
         text = error_text(mcp_server.call("kitaru_secrets_create", arguments))
         assert "validation error" in text
+
+
+MANIFEST = """\
+version: 1
+secrets:
+  - name: mcp-plan-old
+    keys: [PLAN_TOKEN]
+  - name: mcp-plan-new
+    private: true
+    keys:
+      - PLAN_NEW
+      - key: PLAN_OPTIONAL
+        optional: true
+"""
+
+
+def test_plan_reports_actions_and_sources_without_values(
+    mcp_server: McpServer, tmp_path: Path
+) -> None:
+    mcp_server.call(
+        "kitaru_secrets_create", {"name": "mcp-plan-old", "values": {"PLAN_TOKEN": "old"}}
+    )
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text(MANIFEST)
+    dotenv = tmp_path / "plan.env"
+    dotenv.write_text(f"PLAN_TOKEN={CANARY}-plan-new\nPLAN_NEW={CANARY}-plan-created\n")
+    result = mcp_server.call(
+        "kitaru_secrets_plan", {"manifest_path": str(manifest), "env_file": str(dotenv)}
+    )
+    assert not result.is_error, result
+    report = result.structured_content
+    assert report["format_version"] == 1
+    actions = {s["name"]: s["action"] for s in report["secrets"]}
+    assert actions == {"mcp-plan-old": "update", "mcp-plan-new": "create"}
+    old = next(s for s in report["secrets"] if s["name"] == "mcp-plan-old")
+    assert old["keys"][0]["key"] == "PLAN_TOKEN"
+    assert "plan.env" in old["keys"][0]["source"]
+    reset_zenml_singletons()
+    assert get_secret("mcp-plan-old").values == {"PLAN_TOKEN": "old"}  # plan wrote nothing
+
+
+def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("version: 1\nsecrets:\n  - name: x\n    privte: true\n    keys: [A]\n")
+    result = mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(broken)})
+    assert error_text(result) == sdk_message(lambda: load_manifest(broken))
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text(MANIFEST)
+    missing = error_text(mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(manifest)}))
+    assert "PLAN_TOKEN" in missing
+    assert "PLAN_NEW" in missing
+    absent = mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(tmp_path / "no.yaml")})
+    assert "cannot read the manifest" in error_text(absent)
 
 
 def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> None:
