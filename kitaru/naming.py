@@ -60,13 +60,21 @@ def check_name(name: str) -> None:
         raise InvalidSecretError(problem)
 
 
-def check_values(name: str, values: Mapping[str, str | None]) -> None:
-    """Raise before any write if keys are malformed or the secret would be too large."""
+def check_values(
+    name: str, values: Mapping[str, str | None], *, allow_unavailable: bool = False
+) -> None:
+    """Raise before any write if keys are malformed or the secret would be too large.
+
+    ``None`` stands for a value the store withheld; it is only allowed when checking a
+    merge with stored values, never in what a caller asks to write (ZenML would drop it).
+    """
     for key in values:
         problem = key_problem(key)
         if problem:
             raise InvalidSecretError(f"secret '{name}': {problem}")
     for key, value in values.items():
+        if value is None and not allow_unavailable:
+            raise InvalidSecretError(f"secret '{name}': the value of {key} is missing")
         if value is not None and not isinstance(value, str):
             raise InvalidSecretError(
                 f"secret '{name}': the value of {key} must be a string, not {type(value).__name__}"

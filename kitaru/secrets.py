@@ -166,7 +166,7 @@ def upsert_secret(
         return SetOutcome(summarize(created), True, keys, False)
     merged: dict[str, str | None] = dict(existing.values)
     merged.update(values)
-    check_values(existing.name, merged)
+    check_values(existing.name, merged, allow_unavailable=True)
     updated = store.update(existing.id, dict(values), [])
     kept = private is not None and private != existing.private
     return SetOutcome(summarize(updated), False, keys, kept)

@@ -133,3 +133,11 @@ def test_store_lists_all_pages(kitaru_env: KitaruEnv, monkeypatch: pytest.Monkey
     for index in range(8):
         kitaru.create_secret(f"paged-{index}", {"A": "1"})
     assert len(open_store().list_all()) == 8
+
+
+def test_missing_values_rejected(kitaru_env: KitaruEnv) -> None:
+    with pytest.raises(InvalidSecretError, match="value of A is missing"):
+        kitaru.create_secret("nulls", {"A": None})  # type: ignore[dict-item]
+    with pytest.raises(InvalidSecretError, match="value of A is missing"):
+        kitaru.set_secret("nulls", {"A": None})  # type: ignore[dict-item]
+    assert kitaru.list_secrets() == []
