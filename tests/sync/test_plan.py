@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from kitaru.errors import InvalidSecretError
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import ApplyResult, execute
 from kitaru.sync.observe import observe
@@ -138,6 +140,15 @@ def test_all_optional_and_unset_is_skipped_not_created() -> None:
     assert not plan.has_changes
 
 
+def test_oversized_secret_fails_before_any_write() -> None:
+    store = CountingStore(MemoryStore())
+    secrets = [desired_secret("small", {"A": "1"}), desired_secret("big", {"A": "x" * 70_000})]
+    plan = plan_for(secrets, [])
+    with pytest.raises(InvalidSecretError, match="'big' would hold 70001 bytes"):
+        execute(plan, store)
+    assert store.writes == 0
+
+
 # --- properties -----------------------------------------------------------------------------
 
 # Values from an alphabet that no rendered word uses, so any 4-character slice of a value
@@ -218,4 +229,5 @@ def test_apply_converges_and_never_changes_visibility(
     # no value, nor any 4-character slice of one, in any rendering
     values = [v for s in secrets for v in s.values.values()]
     values += [v for s in initial for v in s.values.values() if v]
-    _assert_no_values(_outputs(plan, None) + _outputs(plan, result) + _outputs(again, None), values)
+    outputs = _outputs(plan, None) + _outputs(plan, result) + _outputs(again, None)
+    _assert_no_values([*outputs, repr(plan), repr(result), repr(desired)], values)
