@@ -44,10 +44,14 @@ def reset_zenml_singletons() -> None:
     from zenml.client import Client
     from zenml.config.global_config import GlobalConfiguration
     from zenml.login.credentials_store import CredentialsStore
+    from zenml.stack import stack
 
     GlobalConfiguration._reset_instance()
     Client._reset_instance()
     CredentialsStore._clear()
+    # Stacks are cached by (id, updated); every test store is a copy of one template, so
+    # a cached stack would write the next test's artifacts under the previous test's root.
+    stack._STACK_CACHE.clear()
 
 
 @dataclass
