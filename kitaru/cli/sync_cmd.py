@@ -153,9 +153,12 @@ def _sync(
 
     desired = resolve(manifest, env_file=env_file)
     if in_github_actions():
+        # stderr, not stdout: the runner reads commands from both, and stdout is often
+        # redirected to a file (`-o markdown >> "$GITHUB_STEP_SUMMARY"`), which would
+        # publish every value instead of masking it.
         for command in mask_commands(desired.resolved_values()):
-            typer.echo(command)
-        sys.stdout.flush()
+            typer.echo(command, err=True)
+        sys.stderr.flush()
     quiet_zenml()
     from kitaru.store import open_store
     from kitaru.sync.apply import execute

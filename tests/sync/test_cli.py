@@ -190,14 +190,20 @@ def test_github_actions_masks_every_value_first(
     cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
-    result = cli("secrets", "apply", "-f", str(manifest), "-o", "github")
-    assert result.exit_code == 0
-    lines = result.stdout.splitlines()
-    masks = [f"::add-mask::{line}" for line in (CANARY_OPENAI, CANARY_GITHUB, *CANARY_DB.split())]
-    assert lines[: len(masks)] == masks
-    rest = "\n".join(lines[len(masks) :]) + result.stderr
-    assert all(canary not in rest for canary in CANARIES)
-    assert "::notice file=" in rest
+    outputs = []
+    for fmt in ("github", "markdown", "json"):
+        result = cli("secrets", "apply", "-f", str(manifest), "-o", fmt)
+        outputs.append(result.stdout)
+        assert result.exit_code == 0
+        lines = result.stderr.splitlines()
+        masks = [
+            f"::add-mask::{line}" for line in (CANARY_OPENAI, CANARY_GITHUB, *CANARY_DB.split())
+        ]
+        assert lines[: len(masks)] == masks
+        # stdout may be redirected to a file (e.g. $GITHUB_STEP_SUMMARY): never a value there
+        rest = "\n".join(lines[len(masks) :]) + result.stdout
+        assert all(canary not in rest for canary in CANARIES)
+    assert "::notice file=" in outputs[0]
 
 
 def test_every_output_format_is_value_free(cli: Cli, manifest: Path) -> None:
