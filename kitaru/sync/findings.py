@@ -42,6 +42,8 @@ RULES: dict[str, str] = {
     "KS402": "spaces around `=`",
     "KS403": "duplicate key in .env file",
     "KS404": "value looks like a real credential (warning)",
+    # allow comments
+    "KS901": "`# kitaru: allow` comment that silences nothing (warning)",
 }
 
 

@@ -466,6 +466,8 @@ class Document:
     data: dict[str, Any] | None
     findings: list[Finding]
     reader: _Reader
+    # the mapping as read, even when it has findings: `validate` lints it alongside them
+    tree: dict[str, Any] | None = None
 
     def position(self, *loc: str | int) -> Position:
         return self.reader.at(loc)
@@ -494,8 +496,8 @@ def read_document(text: str | bytes, path: str) -> Document:
     _check_semantics(reader, data)
     _check_structure(reader, data)
     if reader.findings:
-        return Document(None, sorted(set(reader.findings)), reader)
-    return Document(data, [], reader)
+        return Document(None, sorted(set(reader.findings)), reader, tree=data)
+    return Document(data, [], reader, tree=data)
 
 
 def check_manifest(text: str | bytes, path: str) -> list[Finding]:

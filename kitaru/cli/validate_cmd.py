@@ -1,0 +1,78 @@
+"""`kitaru secrets validate`, `validate-env` and `schema`: offline, no store, no zenml.
+
+The typer commands document the options and handle everything unusual; plain invocations
+take the typer-free path in ``validate_run`` (see its docstring). Both call ``run``.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+
+import typer
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+FORMAT_OPTION = typer.Option(
+    ValidateFormat.text,
+    "--format",
+    help="text (path:line:col: CODE message), json, or github (workflow annotations).",
+)
+STRICT_OPTION = typer.Option(False, "--strict", help="Fail on warnings too.")
+
+
+def validate_command(
+    files: list[str] | None = typer.Argument(
+        None,
+        metavar="FILES",
+        help="Manifests to check [default: secrets.yaml here].",
+        show_default=False,
+    ),
+    fmt: ValidateFormat = FORMAT_OPTION,
+    strict: bool = STRICT_OPTION,
+) -> None:
+    """Check secrets manifests offline: schema, key names, no inline values.
+
+    Exit 0 when clean (warnings alone pass unless --strict), 1 on findings, 2 on a usage
+    error such as a missing file. `# kitaru: allow CODE` silences one finding on its line.
+    """
+    from kitaru.cli.validate_run import run
+
+    raise typer.Exit(run("manifest", files or [], fmt.value, strict))
+
+
+def validate_env_command(
+    files: list[str] | None = typer.Argument(
+        None,
+        metavar="FILES",
+        help=".env-style files to check [default: .env.example here].",
+        show_default=False,
+    ),
+    fmt: ValidateFormat = FORMAT_OPTION,
+    strict: bool = STRICT_OPTION,
+) -> None:
+    """Check committed .env-style files: key names, duplicates, spacing, real credentials.
+
+    Exit codes as for `validate`; a value that looks like a real credential is a warning,
+    so use --strict to fail on it.
+    """
+    from kitaru.cli.validate_run import run
+
+    raise typer.Exit(run("env", files or [], fmt.value, strict))
+
+
+def schema_text() -> str:
+    """The manifest JSON Schema as committed in kitaru/sync/manifest.schema.json."""
+    from kitaru.sync.manifest import manifest_json_schema
+
+    return json.dumps(manifest_json_schema(), indent=2) + "\n"
+
+
+def schema_command() -> None:
+    """Print the manifest JSON Schema (for editors: `# yaml-language-server: $schema=...`)."""
+    typer.echo(schema_text(), nl=False)

@@ -1,0 +1,167 @@
+"""`kitaru secrets validate-env`: lint committed ``.env``-style files (``.env.example``).
+
+Reads the lines python-dotenv and docker's ``--env-file`` read (``KEY=value``, optional
+``export``, quoted values that may span lines, ``#`` comments, bare ``KEY``) and reports
+bad key names, duplicates, spaces around ``=`` and values that look like real credentials.
+No message ever contains a value: keys are named, values only described.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from kitaru.naming import KEY_PATTERN, is_conventional_key
+from kitaru.sync.credentials import Suspect, classify, find_suspects, quote_name, redact_findings
+from kitaru.sync.findings import Finding, Severity
+from kitaru.sync.suppress import apply_allows, decode, split_lines
+
+_EXPORT = re.compile(r"export[ \t]+")
+_KEY = re.compile(r"[^=\s#]+")
+_BLANK = re.compile(r"[ \t]*")
+_DOUBLE_QUOTED_END = re.compile(r'(?:[^"\\]|\\.)*"', re.DOTALL)
+_SINGLE_QUOTED_END = re.compile(r"[^']*'")
+
+
+class _Linter:
+    """Walks the file once; quoted values may consume following lines."""
+
+    def __init__(self, lines: list[str], path: str) -> None:
+        self.lines = lines
+        self.path = path
+        self.findings: list[Finding] = []
+        self.suspect_texts: list[str] = []
+        self.keys: dict[str, int] = {}
+        self.folded: dict[str, tuple[str, int]] = {}
+
+    def add(self, line: int, col: int, code: str, message: str, warning: bool = False) -> None:
+        severity = Severity.warning if warning else Severity.error
+        self.findings.append(Finding(self.path, line, col, code, message, severity))
+
+    def run(self) -> list[Finding]:
+        index = 0
+        while index < len(self.lines):
+            index = self._line(index) + 1
+        return self.findings
+
+    def _line(self, index: int) -> int:
+        """Lint the entry starting on line ``index``; returns the last line it used."""
+        line = self.lines[index]
+        number = index + 1
+        indent = len(line) - len(line.lstrip())
+        rest = line[indent:]
+        if not rest or rest.startswith("#"):
+            return index
+        col = indent + 1
+        export = _EXPORT.match(rest)
+        if export:
+            col += export.end()
+            rest = rest[export.end() :]
+        key_match = _KEY.match(rest)
+        key = key_match.group() if key_match else ""
+        after = rest[len(key) :]
+        before_eq = _BLANK.match(after)
+        gap = before_eq.end() if before_eq else 0
+        tail = after[gap:]
+        if not key:
+            self.add(number, col, "KS401", "expected KEY=value: the key is missing")
+            return index
+        suspect = self._suspect(key)
+        if suspect is not None:
+            message = f"expected KEY=value, found what looks like {suspect.describe()}"
+            self.add(number, col, "KS401", message)
+            return index
+        if tail and not tail.startswith(("=", "#")):
+            self.add(number, col, "KS401", "expected KEY=value (or a # comment)")
+            return index
+        self._key(key, number, col)
+        if not tail.startswith("="):
+            return index  # a bare KEY: docker passes the variable through
+        value_text = tail[1:]
+        after_eq = _BLANK.match(value_text)
+        spaces_after = after_eq.end() if after_eq else 0
+        value_text = value_text[spaces_after:]
+        eq_col = col + len(key) + gap
+        if gap or (spaces_after and value_text):
+            message = (
+                f"spaces around '=' in {key}: write {key}=value "
+                "(sh and docker --env-file read the spaces differently)"
+            )
+            self.add(number, eq_col, "KS402", message)
+        value_col = eq_col + 1 + spaces_after
+        return self._value(key, value_text, index, value_col)
+
+    def _suspect(self, text: str) -> Suspect | None:
+        hit = classify(text)
+        if hit is not None:
+            return Suspect(*hit, 0, len(text))
+        found = find_suspects(text)
+        return found[0] if found else None
+
+    def _key(self, key: str, number: int, col: int) -> None:
+        if not KEY_PATTERN.match(key):
+            message = (
+                f"invalid key name {quote_name(key)}: use letters, digits and _, "
+                "not starting with a digit"
+            )
+            self.add(number, col, "KS201", message)
+            return
+        if not is_conventional_key(key):
+            message = f"key {key} is not UPPER_CASE; write {key.upper()}"
+            self.add(number, col, "KS202", message, warning=True)
+        first = self.keys.setdefault(key, number)
+        if first != number:
+            self.add(number, col, "KS403", f"duplicate key {key} (first at line {first})")
+            return
+        folded = self.folded.setdefault(key.upper(), (key, number))
+        if folded[0] != key:
+            message = f"key {key} collides with {folded[0]} (line {folded[1]}) ignoring case"
+            self.add(number, col, "KS203", message)
+
+    def _value(self, key: str, text: str, index: int, col: int) -> int:
+        """Check the value that starts at ``text``; returns the line it ends on."""
+        quote = text[:1]
+        last = index
+        if quote in ("'", '"'):
+            end = _DOUBLE_QUOTED_END if quote == '"' else _SINGLE_QUOTED_END
+            body = text[1:]
+            closing = end.match(body)
+            while closing is None and last + 1 < len(self.lines):
+                last += 1
+                body += "\n" + self.lines[last]
+                closing = end.match(body)
+            if closing is None:
+                self.add(index + 1, col, "KS401", f"the quoted value of {key} is never closed")
+                return len(self.lines) - 1
+            value = closing.group()[:-1]
+        else:
+            value = re.split(r"[ \t]#", text, maxsplit=1)[0].rstrip()
+        suspect = self._suspect(value) if value else None
+        if suspect is not None:
+            self.suspect_texts.append(value)
+            message = (
+                f"the value of {key} looks like a real credential, {suspect.describe()}: "
+                "commit placeholders, never real values"
+            )
+            self.add(index + 1, col, "KS404", message, warning=True)
+        return last
+
+
+def validate_env(data: str | bytes, path: str) -> list[Finding]:
+    """Every finding for one ``.env``-style file, sorted by position."""
+    text = decode(data)
+    if text is None:
+        return [Finding(path, 1, 1, "KS007", "the file is not UTF-8 text")]
+    lines = split_lines(text)
+    linter = _Linter(lines, path)
+    findings = apply_allows(linter.run(), lines, path)
+    return sorted(set(redact_findings(findings, linter.suspect_texts)))
+
+
+def validate_env_file(path: str | Path) -> list[Finding]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return [Finding(str(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
+    return validate_env(data, str(path))

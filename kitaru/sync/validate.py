@@ -1,0 +1,102 @@
+"""`kitaru secrets validate`: the loader's findings plus lint rules, offline and fast.
+
+The manifest loader (``manifest_checks``) decides what is valid; this module adds what a
+pre-commit hook should also say: lowercase keys (KS202, a warning), keys that collide
+ignoring case (KS203), and credentials anywhere in the text, comments included (KS301).
+Allow comments apply last. Imports neither pydantic nor zenml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kitaru.naming import KEY_PATTERN, is_conventional_key
+from kitaru.sync.credentials import Suspect, find_suspects, redact_findings
+from kitaru.sync.findings import Finding, Severity
+from kitaru.sync.manifest_checks import Document, Position, read_document
+from kitaru.sync.suppress import apply_allows, decode, split_lines
+
+INLINE_HINT = "manifests hold names, never values; keep the value in the environment or .env"
+
+
+def _declared_keys(document: Document) -> Iterator[tuple[int, list[tuple[str, Position]]]]:
+    """(secret index, [(key name, position)]) for every well-formed key of every secret."""
+    tree: dict[str, Any] = document.tree or {}
+    secrets = tree.get("secrets")
+    for i, secret in enumerate(secrets if isinstance(secrets, list) else []):
+        keys = secret.get("keys") if isinstance(secret, dict) else None
+        if not isinstance(keys, list):
+            continue
+        named: list[tuple[str, Position]] = []
+        for j, entry in enumerate(keys):
+            if isinstance(entry, str):
+                named.append((entry, document.position("secrets", i, "keys", j)))
+            elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                named.append((entry["key"], document.position("secrets", i, "keys", j, "key")))
+        yield i, [(key, where) for key, where in named if KEY_PATTERN.match(key)]
+
+
+def _lint_keys(document: Document, path: str) -> list[Finding]:
+    findings: list[Finding] = []
+    for _, keys in _declared_keys(document):
+        first_by_folded: dict[str, tuple[str, Position]] = {}
+        for key, where in keys:
+            if not is_conventional_key(key):
+                message = (
+                    f"key {key} is not UPPER_CASE; environment variables are conventionally "
+                    f"written {key.upper()}"
+                )
+                findings.append(Finding(path, *where, "KS202", message, Severity.warning))
+            first = first_by_folded.setdefault(key.upper(), (key, where))
+            if first[0] != key:
+                message = (
+                    f"key {key} collides with {first[0]} (line {first[1].line}) ignoring case; "
+                    "some systems treat them as one variable"
+                )
+                findings.append(Finding(path, *where, "KS203", message))
+    return findings
+
+
+def _credential_findings(
+    lines: list[str], findings: list[Finding], path: str
+) -> tuple[list[Finding], list[str]]:
+    """KS301 for credentials the loader's structural checks did not already report."""
+    reported = {f.line for f in findings if f.code == "KS301"}
+    found: list[Finding] = []
+    texts: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        suspects: list[Suspect] = find_suspects(line) if len(line) >= 16 else []
+        for suspect in suspects:
+            texts.append(line[suspect.start : suspect.end])
+            if number not in reported:
+                message = f"possible credential, {suspect.describe()}: {INLINE_HINT}"
+                found.append(Finding(path, number, suspect.start + 1, "KS301", message))
+    return found, texts
+
+
+def validate_manifest(data: str | bytes, path: str) -> list[Finding]:
+    """Every finding for one manifest, sorted by position; warnings included."""
+    document = read_document(data, path)
+    findings = list(document.findings)
+    if document.tree is not None:
+        findings += _lint_keys(document, path)
+    text = decode(data)
+    if text is None:
+        return sorted(findings)
+    lines = split_lines(text)
+    credentials, texts = _credential_findings(lines, findings, path)
+    findings += credentials
+    findings = apply_allows(findings, lines, path)
+    return sorted(set(redact_findings(findings, texts)))
+
+
+def validate_manifest_file(path: str | Path) -> list[Finding]:
+    """Findings for the manifest at ``path``; an unreadable file is a KS007 finding."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return [Finding(str(path), 1, 1, "KS007", f"cannot read the manifest: {reason}")]
+    return validate_manifest(data, str(path))
