@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from kitaru.cli import secrets_cmd, sync_cmd
+from kitaru.cli import secrets_cmd, sync_cmd, validate_cmd
 
 app = typer.Typer(
     name="kitaru",
@@ -29,6 +29,9 @@ secrets_app.command("list")(secrets_cmd.list_command)
 secrets_app.command("delete")(secrets_cmd.delete_command)
 secrets_app.command("plan", cls=sync_cmd.SyncCommand)(sync_cmd.plan_command)
 secrets_app.command("apply", cls=sync_cmd.SyncCommand)(sync_cmd.apply_command)
+secrets_app.command("validate")(validate_cmd.validate_command)
+secrets_app.command("validate-env")(validate_cmd.validate_env_command)
+secrets_app.command("schema")(validate_cmd.schema_command)
 
 
 @app.callback()

@@ -17,11 +17,16 @@ def _exit_code(code: object) -> int:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
-    from kitaru.cli.app import app
+    from kitaru.cli.validate_run import fast_main
 
     try:
-        app(args=argv, prog_name="kitaru")
-        code = 0
+        # pre-commit runs `secrets validate` on every commit: plain calls skip typer
+        fast = fast_main(sys.argv[1:] if argv is None else argv)
+        if fast is None:
+            from kitaru.cli.app import app
+
+            app(args=argv, prog_name="kitaru")
+        code = fast or 0
     except SystemExit as exit_:
         code = _exit_code(exit_.code)
     try:
