@@ -41,6 +41,9 @@ _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
         ("a JSON Web Token", "eyJ", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*"),
     )
 )
+_SHAPE_START = re.compile(
+    r"sk-|[srp]k_|gh[pousr]_|github_pat_|glpat-|A[KSGIR]|xox|AIza|hf_|eyJ|-----BEGIN"
+)
 _PEM = re.compile(r"-----BEGIN[A-Z0-9 ]*-----|-----BEGIN [A-Z]")
 _TOKEN = re.compile(r"[A-Za-z0-9+/=_.~-]{16,}")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
@@ -129,6 +132,8 @@ def is_random_looking(text: str) -> bool:
 
 def _shape(text: str) -> tuple[str, str] | None:
     """(kind, public prefix) when ``text`` has the shape of a known token type."""
+    if not _SHAPE_START.match(text):
+        return None  # one regex for the common case: most words start like no token
     if _PEM.match(text):
         return _PEM_KIND, "-----BEGIN"
     for kind, prefix, pattern in _SHAPES:
