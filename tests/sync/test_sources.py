@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kitaru.errors import KitaruError, MissingValuesError
 from kitaru.sync.manifest import load_manifest
-from kitaru.sync.sources import resolve
+from kitaru.sync.sources import read_env_file, resolve
 
 MANIFEST = """\
 version: 1
@@ -68,3 +71,35 @@ def test_every_missing_value_is_listed_once(manifest_path: Path) -> None:
     assert "app/A_KEY ($A_KEY" in message and "app/B_KEY ($B_SOURCE" in message
     assert "OPT_KEY" not in message
     assert "\n" not in message
+
+
+# Lines a .env file may hold: plain, quoted, `${VAR}` references (to earlier entries, later
+# ones, the environment, with defaults), duplicates, comments, exports and invalid ones.
+_ENV_LINES = st.lists(
+    st.builds(
+        lambda key, value: f"{key}={value}",
+        st.sampled_from(["A", "B", "C", "export D", "HOME_X"]),
+        st.sampled_from(
+            ["x", "", "'q ${A}'", '"dq ${B}"', "${A}", "${C:-dflt}", "${BENCH_ENV}-${B}", "${}"]
+        ),
+    )
+    | st.sampled_from(["# comment", "", "not a binding", "E='unterminated"]),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lines=_ENV_LINES)
+def test_env_file_reads_as_python_dotenv_does(lines: list[str]) -> None:
+    """Expansion is skipped only where it could change nothing: same entries as dotenv."""
+    from dotenv import dotenv_values
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "app.env"
+        path.write_text("\n".join(lines) + "\n")
+        os.environ["BENCH_ENV"] = "from-environ"
+        try:
+            expected = {key: value for key, value in dotenv_values(path).items() if value}
+            assert read_env_file(path) == expected
+        finally:
+            del os.environ["BENCH_ENV"]
