@@ -1,0 +1,359 @@
+"""One HTTP connection pool to a ZenML server: first contact, login, requests, errors.
+
+Rules kept here: one ``httpx.Client`` (keep-alive, at most ``workers`` connections),
+a timeout on every request (3 s to connect), retries with back-off for GETs only
+(a write is never sent twice), TLS verified unless ZENML_STORE_VERIFY_SSL says
+otherwise, no cookies kept, and tokens or server texts never put into an error.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import logging
+import random
+import re
+import ssl
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from pydantic import BaseModel
+
+from kitaru.errors import KitaruError, StoreError
+from kitaru.store import failures
+from kitaru.store.rest_models import ServerInfo, TokenResponse
+from kitaru.store.server_config import ServerConfig, display_url
+from kitaru.store.token_cache import TokenCache
+
+if TYPE_CHECKING:
+    import httpx
+
+M = TypeVar("M", bound=BaseModel)
+
+API = "/api/v1"
+CONNECT_TIMEOUT_S = 3.0
+WORKERS = 8
+# uvicorn closes idle keep-alive connections after 5 s; drop ours first, so a request
+# never goes out on a connection the server is closing.
+KEEPALIVE_S = 4.0
+READ_RETRIES = 2
+RETRY_STATUSES = frozenset({429, 502, 503, 504})
+BACKOFF_S = 0.2
+
+
+def backoff(attempt: int, jitter: float) -> float:
+    """0.2 s, then 0.6 s, ... with up to 50% jitter so parallel readers spread out."""
+    return BACKOFF_S * (3.0**attempt) * (1.0 + 0.5 * jitter)
+
+
+def import_httpx() -> Any:
+    """httpx, without the command-line tool its package imports (click, rich, pygments:
+    ~0.1 s that no kitaru command uses). A ``None`` entry in ``sys.modules`` makes
+    that one import fail, which httpx handles; the entry is removed right after."""
+    if "httpx" not in sys.modules and "httpx._main" not in sys.modules:
+        sys.modules["httpx._main"] = None  # type: ignore[assignment]
+        try:
+            import httpx
+        finally:
+            if sys.modules.get("httpx._main", False) is None:
+                del sys.modules["httpx._main"]
+    import httpx
+
+    return httpx
+
+
+def tls_setting(config: ServerConfig) -> bool | ssl.SSLContext:
+    """Verification on by default; ``False`` or a CA bundle only when configured so.
+
+    A plain ``http://`` server has no TLS to verify; it gets a strict context that
+    loads no CA certificates (loading them costs ~0.08 s per process) and is never used.
+    """
+    verify = config.verify
+    if verify is True and config.url.startswith("http://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if verify is True or verify is False:
+        return verify
+    text = str(verify)
+    if text.lstrip().startswith("-----BEGIN"):
+        return ssl.create_default_context(cadata=text)
+    try:
+        return ssl.create_default_context(cafile=text)
+    except (OSError, ssl.SSLError):
+        raise StoreError(
+            "ZENML_STORE_VERIFY_SSL names a CA bundle that cannot be read "
+            "(use true, false, or the path of a PEM file)"
+        ) from None
+
+
+class _HideCredentials(logging.Filter):
+    """httpcore's DEBUG trace prints response headers, and the login answer sets the
+    token as a cookie: blank credential-bearing header values before anything prints."""
+
+    _HEADER = re.compile(r"(b'(?:set-cookie|cookie|authorization)', b')[^']*'", re.I)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._HEADER.search(message):
+            record.msg, record.args = self._HEADER.sub(r"\1<hidden>'", message), None
+        return True
+
+
+_HIDE_CREDENTIALS = _HideCredentials()
+
+
+def hide_credentials_in_http_logs() -> None:
+    """Idempotent; covers the loggers httpcore traces requests with."""
+    for name in ("httpcore.http11", "httpcore.http2", "httpcore.connection", "httpcore.proxy"):
+        logger = logging.getLogger(name)
+        if _HIDE_CREDENTIALS not in logger.filters:
+            logger.addFilter(_HIDE_CREDENTIALS)
+
+
+def _no_cookies() -> http.cookiejar.CookieJar:
+    """The login answer sets a session cookie; tokens are sent as headers only."""
+    return http.cookiejar.CookieJar(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+
+
+def transport_reason(exc: BaseException, read_timeout: float) -> str:
+    """A short cause for a failed request, from the exception chain (never its text)."""
+    import httpx
+
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"no answer within {CONNECT_TIMEOUT_S:g} s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {read_timeout:g} s"
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return "TLS certificate not trusted; see ZENML_STORE_VERIFY_SSL"
+        if isinstance(seen, ssl.SSLError):
+            return "TLS handshake failed"
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Failures worth one more GET: the server reset or refused, not a full timeout."""
+    import httpx
+
+    return isinstance(
+        exc, httpx.ConnectError | httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError
+    )
+
+
+class ServerConnection:
+    """Thread-safe: the worker threads of one command share it."""
+
+    def __init__(self, config: ServerConfig, workers: int = WORKERS) -> None:
+        self.config = config
+        self.workers = workers
+        self.round_trips = 0
+        self._lock = threading.Lock()
+        self._auth_lock = threading.Lock()
+        self._client: httpx.Client | None = None
+        self._info: ServerInfo | None = None
+        self._cache = TokenCache(config)
+        self._token: str | None = None
+        self._token_is_new = False  # earned by a login in this process
+
+    # -- transport ---------------------------------------------------------------
+
+    def _http(self) -> httpx.Client:
+        with self._lock:
+            if self._client is None:
+                from kitaru import __version__
+
+                httpx = import_httpx()
+                hide_credentials_in_http_logs()
+
+                self._client = httpx.Client(
+                    base_url=self.config.url + API,
+                    timeout=httpx.Timeout(self.config.read_timeout, connect=CONNECT_TIMEOUT_S),
+                    limits=httpx.Limits(
+                        max_connections=self.workers,
+                        max_keepalive_connections=self.workers,
+                        keepalive_expiry=KEEPALIVE_S,
+                    ),
+                    verify=tls_setting(self.config),
+                    cookies=_no_cookies(),
+                    headers={"User-Agent": f"kitaru/{__version__}", "Accept": "application/json"},
+                    follow_redirects=False,
+                )
+            return self._client
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        action: str | None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request; GETs are retried on resets and on 429/502/503/504."""
+        client = self._http()
+        attempts = 1 + (READ_RETRIES if method == "GET" else 0)
+        for attempt in range(attempts):
+            last = attempt + 1 == attempts
+            with self._lock:
+                self.round_trips += 1
+            try:
+                response = client.request(method, path, headers=headers, **kwargs)
+            except Exception as exc:
+                import httpx
+
+                if not isinstance(exc, httpx.TransportError):
+                    raise
+                if not last and _retryable(exc):
+                    time.sleep(backoff(attempt, random.random()))
+                    continue
+                raise self._transport_failure(exc, action) from None
+            if response.status_code in RETRY_STATUSES and not last:
+                response.close()
+                time.sleep(backoff(attempt, random.random()))
+                continue
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns
+
+    def _transport_failure(self, exc: BaseException, action: str | None) -> KitaruError:
+        reason = transport_reason(exc, self.config.read_timeout)
+        if action is None or self._info is None:
+            return failures.unreachable(display_url(self.config.url), reason)
+        if reason.startswith("no answer within"):
+            return failures.silent(action, reason)
+        return failures.stopped(action)
+
+    # -- first contact and login -------------------------------------------------
+
+    def info(self) -> ServerInfo:
+        """``GET /info`` once: proves the server is there and tells its version."""
+        with self._auth_lock:
+            if self._info is None:
+                response = self._send("GET", "/info", None)
+                if response.status_code != 200:
+                    raise StoreError(
+                        f"{failures.CONNECTING}: {display_url(self.config.url)} does not "
+                        f"answer like a ZenML server (HTTP {response.status_code} from /info)"
+                    )
+                self._info = _parsed(ServerInfo, response, failures.CONNECTING)
+            return self._info
+
+    def _login(self) -> None:
+        """Exchange the configured API key or password for a token (auth lock held)."""
+        config = self.config
+        if config.api_key is not None:
+            form = {"grant_type": "zenml-api-key", "password": config.api_key}
+        else:
+            form = {
+                "grant_type": "password",
+                "username": config.username or "",
+                "password": config.password or "",
+            }
+        response = self._send("POST", "/login", failures.CONNECTING, data=form)
+        if response.status_code in (400, 401, 403):
+            raise failures.refused(failures.CONNECTING)
+        if response.status_code == 429:
+            raise StoreError(
+                f"{failures.CONNECTING}: the ZenML server is limiting logins; try again later"
+            )
+        token = _parsed(TokenResponse, response, failures.CONNECTING)
+        self._token = token.access_token
+        self._token_is_new = True
+        self._cache.save(token.access_token, token.expires_in)
+
+    def _current_token(self) -> str | None:
+        with self._auth_lock:
+            if self._token is None:
+                self._token = self.config.api_token or self._cache.load()
+                self._token_is_new = False
+                if self._token is None and self.config.can_login:
+                    self._login()
+            return self._token
+
+    def _renew(self, rejected: str | None) -> bool:
+        """After a 401: log in again unless that cannot help. True = try once more."""
+        with self._auth_lock:
+            if self._token != rejected:
+                return True  # another thread already renewed it
+            if rejected is None or self._token_is_new or not self.config.can_login:
+                return False
+            if rejected != self.config.api_token:
+                self._cache.forget()
+            self._token = None
+            self._login()
+            return True
+
+    # -- requests ----------------------------------------------------------------
+
+    def request(self, method: str, path: str, action: str, **kwargs: Any) -> Any:
+        """Send an authenticated request and return its JSON, or raise a KitaruError."""
+        self.info()
+        for attempt in (0, 1):
+            token = self._current_token()
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            response = self._send(method, path, action, headers=headers, **kwargs)
+            if response.status_code == 401 and attempt == 0 and self._renew(token):
+                continue
+            return _decode(response, action)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        """Close pooled connections; a later request opens new ones (token kept)."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None:
+            client.close()
+
+
+def unreadable(action: str) -> StoreError:
+    return StoreError(f"{action}: the ZenML server sent an unreadable answer")
+
+
+def _json(response: httpx.Response, action: str) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        raise unreadable(action) from None
+
+
+def parse(model: type[M], payload: Any, action: str) -> M:
+    """The server's JSON as one of kitaru's models, or a one-line error."""
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(payload)
+    except ValidationError:
+        raise unreadable(action) from None
+
+
+def _parsed(model: type[M], response: httpx.Response, action: str) -> M:
+    """A 2xx answer as ``model``; other statuses become kitaru's errors."""
+    return parse(model, _decode(response, action), action)
+
+
+def _decode(response: httpx.Response, action: str) -> Any:
+    """2xx -> JSON (``None`` for an empty body); anything else -> kitaru's own error."""
+    status = response.status_code
+    if 200 <= status < 300:
+        return _json(response, action) if response.content else None
+    if status == 401:
+        raise failures.refused(action)
+    if status == 403:
+        raise failures.not_allowed(action)
+    if status == 404:
+        if failures.VALUES_LOST_MARKER in response.text:
+            raise failures.values_lost(action)
+        raise failures.not_found(action)
+    if status == 409:
+        raise failures.exists(action)
+    if status in (400, 422):
+        if "maximum total size" in response.text:
+            raise failures.too_big(action)
+        raise failures.rejected(action)
+    if status == 429 or status >= 500:
+        raise failures.server_failed(action, status)
+    raise StoreError(f"{action}: unexpected HTTP {status} from the ZenML server")

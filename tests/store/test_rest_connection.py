@@ -1,0 +1,251 @@
+"""The REST store's HTTP rules: timeouts, GET-only retries, TLS on by default, and
+errors that never carry a token or a server's text.
+
+Transport faults a real ZenML server cannot be made to produce on demand (a 503, a
+connection dropped before the answer, a self-signed certificate) come from a tiny
+loopback HTTP server here; everything ZenML-specific is tested against the real
+server in test_rest.py.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from kitaru.errors import StoreError, StoreUnreachableError
+from kitaru.store.rest_connection import (
+    CONNECT_TIMEOUT_S,
+    READ_RETRIES,
+    ServerConnection,
+    backoff,
+    hide_credentials_in_http_logs,
+    tls_setting,
+    transport_reason,
+)
+from kitaru.store.server_config import ServerConfig
+from tests.server.zenml_server import HOST, free_port
+
+TOKEN = "bearer-canary-4410"
+VALUE = "value-canary-93aa"
+Behaviour = Callable[[BaseHTTPRequestHandler], None]
+
+
+class Stub:
+    """Answers /api/v1/info like a ZenML 0.98.0 server; other paths do ``behaviour``."""
+
+    def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
+        self.calls: Counter[str] = Counter()
+        self.headers: list[str] = []
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def handle_any(self) -> None:
+                stub.calls[f"{self.command} {self.path.split('?')[0]}"] += 1
+                stub.headers.append(str(self.headers))
+                if self.path.startswith("/api/v1/info"):
+                    self.reply(200, {"version": "0.98.0"})
+                else:
+                    behaviour(self)
+
+            def reply(self, status: int, payload: object) -> None:
+                body = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = do_PUT = do_DELETE = handle_any
+
+        self.server = ThreadingHTTPServer((HOST, 0), Handler)
+        scheme = "http"
+        if tls is not None:
+            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://{HOST}:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def stub() -> Iterator[Callable[..., Stub]]:
+    started: list[Stub] = []
+
+    def start(behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> Stub:
+        started.append(Stub(behaviour, tls))
+        return started[-1]
+
+    yield start
+    for each in started:
+        each.close()
+
+
+def busy(handler: BaseHTTPRequestHandler) -> None:
+    handler.reply(503, {"detail": "busy"})  # type: ignore[attr-defined]
+
+
+def hang_up(handler: BaseHTTPRequestHandler) -> None:
+    handler.close_connection = True  # no answer at all: the client sees a reset
+
+
+def connection(url: str, **config: object) -> ServerConnection:
+    return ServerConnection(ServerConfig(url=url, api_token=TOKEN, **config))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("behaviour", [busy, hang_up], ids=["503", "reset"])
+def test_reads_are_retried_and_writes_never(
+    stub: Callable[..., Stub], behaviour: Behaviour
+) -> None:
+    server = stub(behaviour)
+    conn = connection(server.url)
+    with pytest.raises((StoreError, StoreUnreachableError)):
+        conn.request("GET", "/secrets", "listing secrets")
+    assert server.calls["GET /api/v1/secrets"] == 1 + READ_RETRIES
+    for method in ("POST", "PUT", "DELETE"):
+        with pytest.raises((StoreError, StoreUnreachableError)) as info:
+            conn.request(method, "/secrets", "writing")
+        assert server.calls[f"{method} /api/v1/secrets"] == 1
+        assert str(info.value).startswith("writing: the ZenML server ")
+    assert server.calls["GET /api/v1/info"] == 1  # first contact happens once
+    conn.close()
+
+
+def test_errors_never_carry_tokens_or_server_text(stub: Callable[..., Stub]) -> None:
+    def echo(handler: BaseHTTPRequestHandler) -> None:
+        detail = ["ValueError", f"bad input {VALUE} sent with {handler.headers['Authorization']}"]
+        handler.reply(422, {"detail": detail})  # type: ignore[attr-defined]
+
+    server = stub(echo)
+    conn = connection(server.url)
+    with pytest.raises(StoreError) as info:
+        conn.request("POST", "/secrets", "creating secret 'x'", json={"values": {"K": VALUE}})
+    assert str(info.value) == "creating secret 'x': the store rejected the request"
+    assert f"Bearer {TOKEN}" in "".join(server.headers)  # it was sent, as a header
+    assert TOKEN not in repr(conn.config) and TOKEN not in repr(info.value)
+
+
+def test_every_request_has_timeouts_and_a_bounded_pool(stub: Callable[..., Stub]) -> None:
+    conn = connection(stub(busy).url, read_timeout=7.0)
+    client = conn._http()
+    assert client.timeout.connect == CONNECT_TIMEOUT_S
+    assert client.timeout.read == client.timeout.write == client.timeout.pool == 7.0
+    pool = client._transport._pool  # type: ignore[attr-defined]
+    assert pool._max_connections == conn.workers == 8
+    assert not client.follow_redirects
+    conn.close()
+    conn.close()  # closing twice is harmless; the next request would reconnect
+
+
+def test_cookies_are_not_kept(stub: Callable[..., Stub]) -> None:
+    def set_cookie(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(200)
+        handler.send_header("Set-Cookie", f"zenml-session={TOKEN}; Path=/")
+        handler.send_header("Content-Length", "2")
+        handler.end_headers()
+        handler.wfile.write(b"{}")
+
+    server = stub(set_cookie)
+    conn = connection(server.url)
+    conn.request("GET", "/secrets", "listing")
+    conn.request("GET", "/secrets", "listing")
+    assert "Cookie" not in server.headers[-1]
+    assert len(conn._http().cookies) == 0
+
+
+def test_refused_port_is_one_line_fast() -> None:
+    port = free_port()
+    started = time.monotonic()
+    with pytest.raises(StoreUnreachableError) as info:
+        connection(f"http://{HOST}:{port}").request("GET", "/secrets", "listing secrets")
+    assert time.monotonic() - started < 5
+    assert str(info.value) == (
+        f"cannot reach the ZenML server at http://{HOST}:{port} (Connection refused); "
+        "check ZENML_STORE_URL or `zenml login`"
+    )
+
+
+def test_backoff_grows_and_stays_short() -> None:
+    delays = [backoff(attempt, 1.0) for attempt in range(READ_RETRIES)]
+    assert delays == sorted(delays) and sum(delays) < 2.0
+    assert backoff(0, 0.0) < backoff(0, 1.0)
+
+
+def test_transport_reason_reads_the_cause_chain() -> None:
+    inner = ConnectionRefusedError(111, "Connection refused")
+    outer = RuntimeError("wrapped")
+    outer.__cause__ = inner
+    assert transport_reason(outer, 30) == "Connection refused"
+    assert transport_reason(RuntimeError("x"), 30) == "RuntimeError"
+
+
+def test_tls_setting() -> None:
+    strict = tls_setting(ServerConfig(url="http://h"))
+    assert isinstance(strict, ssl.SSLContext)
+    assert strict.verify_mode == ssl.CERT_REQUIRED and strict.check_hostname
+    assert tls_setting(ServerConfig(url="https://h")) is True
+    assert tls_setting(ServerConfig(url="https://h", verify=False)) is False
+    with pytest.raises(StoreError, match="ZENML_STORE_VERIFY_SSL names a CA bundle"):
+        tls_setting(ServerConfig(url="https://h", verify="/no/such/ca.pem"))
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a self-signed certificate")
+    root = tmp_path_factory.mktemp("tls")
+    cert, key = root / "cert.pem", root / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", f"/CN={HOST}"),
+            *("-addext", f"subjectAltName=IP:{HOST}"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+def test_tls_is_verified_by_default(
+    stub: Callable[..., Stub], certificate: tuple[Path, Path]
+) -> None:
+    cert, key = certificate
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server = stub(lambda handler: handler.reply(200, {"ok": True}), tls=context)  # type: ignore[attr-defined]
+    with pytest.raises(StoreUnreachableError, match="TLS certificate not trusted"):
+        connection(server.url).request("GET", "/secrets", "listing")
+    assert connection(server.url, verify=str(cert)).request("GET", "/s", "x") == {"ok": True}
+    assert connection(server.url, verify=cert.read_text()).request("GET", "/s", "x") == {"ok": True}
+    assert connection(server.url, verify=False).request("GET", "/s", "x") == {"ok": True}
+
+
+def test_http_debug_logs_hide_credential_headers(caplog: pytest.LogCaptureFixture) -> None:
+    hide_credentials_in_http_logs()
+    hide_credentials_in_http_logs()  # once is enough; twice must not stack filters
+    logger = logging.getLogger("httpcore.http11")
+    assert logger.filters.count(logger.filters[-1]) == 1
+    headers = [(b"set-cookie", f"zenml-server-1={TOKEN}; HttpOnly".encode()), (b"vary", b"x")]
+    with caplog.at_level(logging.DEBUG, logger="httpcore.http11"):
+        logger.debug("receive_response_headers.complete return_value=%r", (b"HTTP/1.1", headers))
+        logger.debug("send %s", [(b"Authorization", f"Bearer {TOKEN}".encode())])
+    assert TOKEN not in caplog.text
+    assert caplog.text.count("<hidden>") == 2 and "b'vary', b'x'" in caplog.text

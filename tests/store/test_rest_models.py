@@ -1,0 +1,77 @@
+"""kitaru's own models of the server's secret, login and info resources."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kitaru.store import rest_models
+from kitaru.store.rest_models import (
+    SecretPage,
+    SecretResource,
+    ServerInfo,
+    TokenResponse,
+    parse_version,
+    supported_version,
+)
+
+CANARY = "model-canary-2b7c"
+
+# Shapes as ZenML 0.98.0 sends them (trimmed); unknown fields must be ignored.
+SECRET = {
+    "body": {
+        "created": "2026-11-27T08:02:02.755431",
+        "user_id": "106afd89-25aa-4316-b01e-ad5853321f3c",
+        "private": True,
+        "values": {"A": CANARY, "B": None},
+    },
+    "metadata": None,
+    "resources": {"user": {"name": "alice"}},
+    "id": "ea5ec77b-cb3e-4913-886c-4c738b1c2b89",
+    "permission_denied": False,
+    "name": "probe",
+}
+
+
+def test_secret_resource() -> None:
+    secret = SecretResource.model_validate(SECRET)
+    stored = secret.stored()
+    assert (stored.id, stored.name, stored.private) == (SECRET["id"], "probe", True)
+    assert stored.readable == {"A": CANARY} and stored.unavailable == ["B"]
+    assert secret.ref() == stored.ref
+    assert CANARY not in repr(secret) + repr(stored) + str(secret)
+
+
+def test_listed_secret_without_values() -> None:
+    page = SecretPage.model_validate(
+        {"index": 1, "max_size": 2, "total_pages": 3, "total": 5, "items": [SECRET]}
+    )
+    assert page.total_pages == 3 and page.items[0].ref().name == "probe"
+    bare = SecretResource.model_validate({"id": "x", "name": "n"})
+    assert bare.ref().private is False and bare.stored().values == {}
+
+
+def test_token_and_info() -> None:
+    token = TokenResponse.model_validate(
+        {"access_token": CANARY, "token_type": "bearer", "expires_in": None, "csrf_token": None}
+    )
+    assert token.access_token == CANARY and CANARY not in repr(token)
+    info = ServerInfo.model_validate({"version": "0.98.0", "auth_scheme": "OAUTH2", "id": "x"})
+    assert info.version == "0.98.0"
+
+
+def test_versions() -> None:
+    assert parse_version("0.98.0") == (0, 98, 0)
+    assert parse_version("v0.98") == (0, 98, 0)
+    assert parse_version("0.98.1rc2+local") == (0, 98, 1)
+    assert parse_version("nightly") is None
+    assert supported_version("0.98.0") and supported_version("0.80.0")
+    assert not supported_version("0.79.9") and not supported_version("1.0.0")
+    assert not supported_version("")
+
+
+@given(st.integers(0, 3), st.integers(0, 200), st.integers(0, 50))
+def test_supported_is_the_declared_range(major: int, minor: int, patch: int) -> None:
+    version = (major, minor, patch)
+    inside = rest_models.MIN_SERVER_VERSION <= version < rest_models.MAX_SERVER_VERSION
+    assert supported_version(f"{major}.{minor}.{patch}") == inside
