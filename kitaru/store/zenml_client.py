@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-import socket
+import logging
+import os
+import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
-from urllib.parse import urlparse
+from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
 from kitaru.errors import (
@@ -19,28 +23,152 @@ from kitaru.errors import (
     StoreUnreachableError,
 )
 from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.lost_updates import write_until_kept
 
 if TYPE_CHECKING:
     from zenml.client import Client
 
 PAGE_SIZE = 1000
 CONNECT_TIMEOUT_S = 3.0
+REMOTE_WORKERS = 8
+_FAIL_FAST_SESSIONS: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+def is_remote(url: str | None) -> bool:
+    return bool(url) and str(url).startswith(("http://", "https://"))
+
+
+def configured_store_url() -> str | None:
+    """The store URL ZenML will use, found without importing zenml (that takes seconds):
+    ``ZENML_STORE_URL`` first, else the ``store.url`` of ZenML's global config file."""
+    url = os.environ.get("ZENML_STORE_URL")
+    if url:
+        return url
+    config_dir = os.environ.get("ZENML_CONFIG_PATH")
+    if not config_dir:
+        import click  # zenml's own dependency; it finds the config dir the same way
+
+        config_dir = click.get_app_dir("zenml")
+    try:
+        import yaml
+
+        config = yaml.safe_load((Path(config_dir) / "config.yaml").read_text(encoding="utf-8"))
+    except (OSError, ValueError, ImportError, yaml.YAMLError):
+        return None
+    store = config.get("store") if isinstance(config, dict) else None
+    found = store.get("url") if isinstance(store, dict) else None
+    return found if isinstance(found, str) else None
+
+
+def _proxied(parsed: ParseResult) -> bool:
+    """Requests (and so ZenML) would go through a proxy: a direct probe proves nothing."""
+    from urllib.request import getproxies, proxy_bypass
+
+    proxies = getproxies()
+    if not (proxies.get(parsed.scheme) or proxies.get("all")):
+        return False
+    return not proxy_bypass(parsed.netloc)
 
 
 def check_reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
-    """Fail in seconds, not after ZenML's ~30 s of retries, when a server is down."""
+    """Fail in seconds, not after ZenML's minutes of retries, when a server is down.
+
+    One ``GET /health`` within ``timeout`` seconds in all. Any HTTP answer below 500
+    counts as up; TLS problems are left to ZenML, which knows the user's TLS settings.
+    """
+    import http.client
+    import ssl
+
     parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+    if parsed.scheme not in ("http", "https") or not parsed.hostname or _proxied(parsed):
         return
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    where = f"{parsed.scheme}://{parsed.hostname}:{port}"
+    deadline = time.monotonic() + timeout
+    connection_type = (
+        http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
+    )
+    connection = connection_type(parsed.hostname, port, timeout=timeout)
     try:
-        with socket.create_connection((parsed.hostname, port), timeout=timeout):
-            pass
-    except OSError as exc:
-        raise StoreUnreachableError(
-            f"cannot reach the ZenML server at {parsed.scheme}://{parsed.hostname}:{port} "
-            f"({exc.strerror or type(exc).__name__}); check ZENML_STORE_URL or `zenml login`"
-        ) from None
+        connection.connect()
+        if connection.sock is not None:
+            connection.sock.settimeout(max(0.2, deadline - time.monotonic()))
+        connection.request("GET", parsed.path.rstrip("/") + "/health")
+        status = connection.getresponse().status
+    except ssl.SSLError:
+        return
+    except TimeoutError:
+        raise _unreachable(where, f"no answer within {timeout:g} s") from None
+    except (OSError, http.client.HTTPException) as exc:
+        reason = (
+            "it closed the connection without answering"
+            if isinstance(exc, (ConnectionResetError, http.client.HTTPException))
+            else exc.strerror or type(exc).__name__
+        )
+        raise _unreachable(where, reason) from None
+    finally:
+        connection.close()
+    if status >= 500:
+        raise _unreachable(where, f"it answered HTTP {status}; it may be starting or down")
+
+
+def _unreachable(where: str, reason: str) -> StoreUnreachableError:
+    return StoreUnreachableError(
+        f"cannot reach the ZenML server at {where} ({reason}); "
+        "check ZENML_STORE_URL or `zenml login`"
+    )
+
+
+def fail_fast(zen_store: Any) -> None:
+    """Give up on a dead server in about a second instead of ZenML's ~30 s of retries.
+
+    ZenML's REST session retries refused connections five times with exponential
+    back-off. kitaru keeps one quick retry (and ZenML's retries of 429/502/503/504,
+    which proxies send while a server restarts), so a server that dies mid-command
+    yields a per-secret error fast. Installed once per ZenML session.
+    """
+    session = zen_store.session
+    if session in _FAIL_FAST_SESSIONS:
+        return
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    retry = Retry(
+        total=None,
+        connect=1,
+        read=1,
+        redirect=3,
+        status=3,
+        other=0,
+        allowed_methods=None,  # ZenML sends an Idempotency-Key with every request
+        status_forcelist=(408, 429, 502, 503, 504),
+        backoff_factor=0.2,
+        backoff_max=2.0,
+    )
+    pool = max(REMOTE_WORKERS, int(getattr(zen_store.config, "connection_pool_size", 10)))
+    adapter = HTTPAdapter(max_retries=retry, pool_connections=pool, pool_maxsize=pool)
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    _FAIL_FAST_SESSIONS.add(session)
+
+
+def quiet_retries() -> None:
+    """ZenML pins urllib3's logger at WARNING whatever its own verbosity, so each retry
+    prints a line to stdout (into `-o json` too). Let ZenML's verbosity decide."""
+    urllib3_logger = logging.getLogger("urllib3")
+    urllib3_logger.setLevel(max(urllib3_logger.level, logging.root.level))
+
+
+# ZenML commits a new secret's row and its values in two steps. A server killed in
+# between leaves a secret that is listed but whose get, update and delete all fail with
+# this KeyError, and whose name stays taken (zenml 0.98.0). Only the server's database
+# can be repaired, so say that instead of "not found".
+_VALUES_LOST = "have not been stored"
+VALUES_LOST_MESSAGE = (
+    "the ZenML server lists this secret but holds no values for it (its creation was "
+    "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
+    "remove it from the server's database"
+)
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
@@ -64,7 +192,9 @@ def translate_errors(action: str) -> Iterator[None]:
         yield
     except KitaruError:
         raise
-    except KeyError:
+    except KeyError as exc:
+        if _VALUES_LOST in str(exc):
+            raise SecretNotFoundError(f"{action}: {VALUES_LOST_MESSAGE}") from None
         raise SecretNotFoundError(f"{action}: secret not found") from None
     except EntityExistsError:
         raise SecretExistsError(f"{action}: a secret with that name already exists") from None
@@ -103,25 +233,36 @@ class ZenMLClientStore:
         self._checked = False
         self._remote = False
 
-    def _client(self) -> Client:
-        from zenml.client import Client
+    def _check_once(self) -> None:
+        """A dead server is reported before the seconds of `import zenml` are spent."""
+        expected = configured_store_url()
+        if is_remote(expected):
+            check_reachable(str(expected))
         from zenml.config.global_config import GlobalConfiguration
 
+        quiet_retries()
+        url = GlobalConfiguration().store_configuration.url
+        self._remote = is_remote(url)
+        if self._remote and url != expected:
+            check_reachable(url)
+        self._checked = True
+
+    def _client(self) -> Client:
         if not self._checked:
-            url = GlobalConfiguration().store_configuration.url
-            self._remote = url.startswith(("http://", "https://"))
-            if self._remote:
-                check_reachable(url)
-            self._checked = True
+            self._check_once()
+        from zenml.client import Client
+
         client = Client()
         with translate_errors("connecting to the ZenML store"):
-            client.zen_store  # noqa: B018 - opens the store once, errors translated
+            zen_store = client.zen_store
+        if self._remote:
+            fail_fast(zen_store)
         return client
 
     @property
     def max_workers(self) -> int:
         self._client()
-        return 8 if self._remote else 1
+        return REMOTE_WORKERS if self._remote else 1
 
     def _list(self, **filters: Any) -> list[SecretRef]:
         client = self._client()
@@ -153,9 +294,20 @@ class ZenMLClientStore:
         from zenml.models import SecretRequest
 
         client = self._client()
-        with translate_errors(f"creating secret '{name}'"):
-            request = SecretRequest(name=name, values=cast(Any, dict(values)), private=private)
-            return _stored(client.zen_store.create_secret(secret=request))
+        action = f"creating secret '{name}'"
+        try:
+            with translate_errors(action):
+                request = SecretRequest(name=name, values=cast(Any, dict(values)), private=private)
+                return _stored(client.zen_store.create_secret(secret=request))
+        except StoreError:
+            # Two creates of one name that overlap on a server: its existence check passes
+            # for both and the loser hits the database's unique constraint, which the
+            # server reports as HTTP 500 (zenml 0.98.0). Say what happened instead.
+            if self._remote and any(ref.private == private for ref in self.find(name)):
+                raise SecretExistsError(
+                    f"{action}: a secret with that name already exists"
+                ) from None
+            raise
 
     def update(
         self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
@@ -165,11 +317,17 @@ class ZenMLClientStore:
         client = self._client()
         changes: dict[str, str | None] = {key: None for key in remove_keys}
         changes.update(set_values)
-        with translate_errors("updating secret"):
-            update = SecretUpdate(values=cast(Any, changes))
-            return _stored(
-                client.zen_store.update_secret(secret_id=UUID(secret_id), secret_update=update)
-            )
+
+        def write() -> StoredSecret:
+            with translate_errors("updating secret"):
+                update = SecretUpdate(values=cast(Any, changes))
+                return _stored(
+                    client.zen_store.update_secret(secret_id=UUID(secret_id), secret_update=update)
+                )
+
+        if not self._remote:
+            return write()
+        return write_until_kept(write, lambda: self.get(secret_id), set_values, remove_keys)
 
     def delete(self, secret_id: str) -> None:
         client = self._client()

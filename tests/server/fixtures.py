@@ -42,6 +42,21 @@ class RunningServer:
     def everyone(self) -> tuple[Identity, ...]:
         return (self.users.alice, self.users.bob, self.users.robot)
 
+    def clean(self) -> None:
+        """No secret left that any test identity can see."""
+        for who in self.everyone:
+            self.api.purge(who)
+        if any(self.api.secret_ids(who) for who in self.everyone):
+            self.server.drop_secrets_without_values()
+            for who in self.everyone:
+                assert not self.api.secret_ids(who), f"{who.name} still sees secrets"
+
+    def ensure_running(self) -> None:
+        """Restart (same port, database and keys) if a fault test left it down."""
+        if not self.server.running:
+            self.server.start()
+            self.api.reconnect()
+
 
 @pytest.fixture(scope="session")
 def zenml_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
@@ -112,8 +127,8 @@ def server_session(
     zenml_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[ServerSession]:
     """Nothing visible to any test identity; this process connected as alice."""
-    for who in zenml_server.everyone:
-        zenml_server.api.purge(who)
+    zenml_server.ensure_running()
+    zenml_server.clean()
     root = tmp_path / "zenml"
     root.mkdir()
     session = ServerSession(running=zenml_server, root=root, monkeypatch=monkeypatch)

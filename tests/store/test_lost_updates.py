@@ -1,0 +1,103 @@
+"""The lost-update guard, with the store's write and read played by plain functions."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kitaru.errors import StoreError
+from kitaru.store.base import StoredSecret
+from kitaru.store.lost_updates import (
+    MAX_SETTLE_S,
+    MIN_SETTLE_S,
+    lost_keys,
+    settle_time,
+    write_until_kept,
+)
+
+KEYS = st.text("ABCDEFGH_", min_size=1, max_size=3)
+VALUES = st.text(min_size=0, max_size=5)
+
+
+@given(
+    stored=st.dictionaries(KEYS, st.none() | VALUES),
+    set_values=st.dictionaries(KEYS, VALUES),
+    remove=st.lists(KEYS),
+)
+def test_lost_keys_is_exactly_what_did_not_stick(
+    stored: dict[str, str | None], set_values: dict[str, str], remove: list[str]
+) -> None:
+    remove = [key for key in remove if key not in set_values]
+    lost = lost_keys(stored, set_values, remove)
+    for key, value in set_values.items():
+        kept = key in stored and stored[key] in (None, value)  # None: withheld, not lost
+        assert (key in lost) is not kept
+    for key in remove:
+        assert (key in lost) is (key in stored)
+    assert lost == sorted(set(lost))
+
+
+@given(round_trip=st.floats(0, 100), jitter=st.floats(0, 1))
+def test_settle_time_is_bounded_and_grows_with_the_round_trip(
+    round_trip: float, jitter: float
+) -> None:
+    settle = settle_time(round_trip, jitter)
+    assert MIN_SETTLE_S <= settle <= 2 * MAX_SETTLE_S
+    assert settle_time(round_trip * 2, jitter) >= settle
+
+
+class FakeServer:
+    """A secret whose first ``lose`` writes are overwritten by a stale writer."""
+
+    def __init__(self, lose: int) -> None:
+        self.values: dict[str, str] = {"OTHER": "x"}
+        self.lose = lose
+        self.writes = 0
+        self.sleeps: list[float] = []
+
+    def write(self, changes: dict[str, str]) -> StoredSecret:
+        self.writes += 1
+        if self.writes > self.lose:
+            self.values.update(changes)
+        return StoredSecret("id", "shared", False, dict(self.values))
+
+    def read(self) -> StoredSecret:
+        return StoredSecret("id", "shared", False, dict(self.values))
+
+
+def run(server: FakeServer, rounds: int = 6) -> StoredSecret:
+    return write_until_kept(
+        lambda: server.write({"MINE": "v"}),
+        server.read,
+        {"MINE": "v"},
+        [],
+        rounds=rounds,
+        sleep=server.sleeps.append,
+        clock=lambda: 0.0,
+        jitter=lambda: 0.5,
+    )
+
+
+def test_a_kept_write_costs_one_write_and_one_read() -> None:
+    server = FakeServer(lose=0)
+    assert run(server).values == {"OTHER": "x", "MINE": "v"}
+    assert server.writes == 1
+    assert server.sleeps == [MIN_SETTLE_S * 1.5]
+
+
+def test_lost_writes_are_sent_again() -> None:
+    server = FakeServer(lose=2)
+    assert run(server).values["MINE"] == "v"
+    assert server.writes == 3
+
+
+def test_a_write_that_never_sticks_is_a_one_line_conflict_without_values() -> None:
+    server = FakeServer(lose=99)
+    with pytest.raises(StoreError) as info:
+        run(server, rounds=3)
+    assert str(info.value) == (
+        "updating secret 'shared': other writers changed it at the same time and MINE did "
+        "not stick after 3 attempts; re-run to retry"
+    )
+    assert server.writes == 3
