@@ -17,6 +17,9 @@ def _exit_code(code: object) -> int:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
+    from kitaru import startup
+
+    startup.pause()  # no collections while modules load; the store resumes them
     from kitaru.cli.validate_run import fast_main
 
     try:
@@ -41,4 +44,5 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
         logging.shutdown()
         os._exit(code)
+    startup.resume()
     sys.exit(code)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
+from kitaru import startup
 from kitaru.errors import (
     CredentialsError,
     InvalidSecretError,
@@ -255,6 +256,7 @@ class ZenMLClientStore:
         client = Client()
         with translate_errors("connecting to the ZenML store"):
             zen_store = client.zen_store
+        startup.resume()  # zenml is loaded: the CLI's paused collector may run again
         if self._remote:
             fail_fast(zen_store)
         return client
