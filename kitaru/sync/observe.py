@@ -12,10 +12,10 @@ def observe(store: SecretStore, desired: Desired) -> Observed:
     """Read exactly what the planner needs; unchanged and undeclared secrets cost no get."""
     refs = store.list_all()
     targets = pick_targets(desired.secrets, refs)
-    ids: list[str] = []
+    ids: dict[str, None] = {}  # ordered and de-duplicated in one pass
     for secret in desired.secrets:
         ref = targets[(secret.name, secret.private)].ref
-        if ref is not None and ref.id not in ids:
-            ids.append(ref.id)
+        if ref is not None:
+            ids[ref.id] = None
     fetched = fetch_existing(store, ids)
     return Observed(tuple(refs), {secret.id: secret for secret in fetched})
