@@ -35,9 +35,10 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -54,7 +55,7 @@ N_KEYS = 5
 SHOWN = "bench-050"  # show/set target in the 100-secret store
 VALIDATE_EXAMPLE = "kitaru secrets validate examples/secrets.yaml"
 VALIDATE_LARGE = "kitaru secrets validate <1,000 secrets>"
-TIMEOUT_S = 1800
+SAMPLES = REPO / "benchmarks" / ".work" / "samples.json"
 
 
 @dataclass
@@ -443,15 +444,9 @@ def calls_text(case: Case) -> str:
     return ", ".join(f"{name} {count}" for name, count in sorted(calls.items()))
 
 
-def render(
-    suite: Suite,
-    info: dict[str, str],
-    loads: tuple[str, str],
-    args: argparse.Namespace,
-    started: str,
-    minutes: float,
-    plot_name: str,
-) -> str:
+def render(suite: Suite, meta: dict[str, Any], plot_name: str) -> str:
+    info: dict[str, str] = meta["machine"]
+    loads: list[str] = meta["load_average"]
     lib = suite.case("library floor").median()
     zen = suite.case("ZenML floor").median()
     rounds = max(len(case.samples) for case in suite.cases)
@@ -460,11 +455,12 @@ def render(
     lines_ = [
         "# kitaru benchmarks",
         "",
-        f"`{' '.join(['.venv/bin/python', 'benchmarks/run.py', *args.argv])}`".replace("  ", " "),
-        f"on {started}, {rounds} rounds, {minutes:.0f} min. Every case is a new process in its "
-        "own isolated temp store (isolation env as in tests/conftest.py); cases take turns "
-        "within each round. Wall = spawn to exit (median); CPU = user + sys of the process "
-        "(median); RSS = peak resident set of the process (max over runs).",
+        f"`{' '.join(['.venv/bin/python', 'benchmarks/run.py', *meta['argv']])}`",
+        f"on {meta['started']}: {rounds} rounds in {meta['minutes']:.0f} min. Every case is a "
+        "new process in its own isolated temp store (isolation env as in tests/conftest.py); "
+        "cases take turns within each round. Wall = spawn to exit (median); CPU = user + sys "
+        "of the process (median); RSS = peak resident set of the process (max over runs). "
+        "Re-render without measuring: `--render benchmarks/.work/samples.json`.",
         "",
         "Machine: " + "; ".join(f"{k} {v}" for k, v in info.items()) + ".",
         "",
@@ -577,18 +573,28 @@ def plot(suite: Suite, path: Path) -> bool:
     return True
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="10 and 100 secrets, 2 rounds")
-    parser.add_argument("--rounds", type=int, help="runs of every case (default 5; quick 2)")
-    parser.add_argument("--out", type=Path, help="folder for results.md and the plot")
-    parser.add_argument("--keep", action="store_true", help="keep the temp stores")
-    args = parser.parse_args()
-    args.argv = sys.argv[1:]
+def save(suite: Suite, meta: dict[str, Any], path: Path) -> None:
+    """Every sample, so the report can be rendered again without measuring again."""
+    cases = [
+        {"name": c.name, "group": c.group, "samples": [asdict(x) for x in c.samples]}
+        for c in suite.cases
+    ]
+    payload = {"meta": meta, "sizes": list(suite.sizes), "cases": cases}
+    path.write_text(json.dumps(payload, indent=1))
+
+
+def load(path: Path) -> tuple[Suite, dict[str, Any]]:
+    data = json.loads(path.read_text())
+    suite = Suite(path.parent, tuple(data["sizes"]))
+    for case in data["cases"]:
+        suite.add(case["name"], case["group"], lambda _: sys.exit("loaded cases do not run"))
+        suite.cases[-1].samples = [Sample(**sample) for sample in case["samples"]]
+    return suite, data["meta"]
+
+
+def measure(args: argparse.Namespace) -> tuple[Suite, dict[str, Any]]:
     sizes = (10, 100) if args.quick else (10, 100, 1000)
     rounds = args.rounds or (2 if args.quick else 5)
-    out = args.out or (REPO / "benchmarks" / (".work" if args.quick else ""))
-    out.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M %Z")
     begin = time.monotonic()
     load_start = load_average()
@@ -602,18 +608,37 @@ def main() -> None:
     finally:
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
+    meta = {
+        "argv": sys.argv[1:],
+        "started": started,
+        "minutes": (time.monotonic() - begin) / 60,
+        "load_average": [load_start, load_average()],
+        "machine": machine_info(),
+    }
+    return suite, meta
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="10 and 100 secrets, 2 rounds")
+    parser.add_argument("--rounds", type=int, help="runs of every case (default 5; quick 2)")
+    parser.add_argument("--out", type=Path, help="folder for results.md and the plot")
+    parser.add_argument("--keep", action="store_true", help="keep the temp stores")
+    parser.add_argument(
+        "--render", type=Path, metavar="SAMPLES", help="render a saved run again (no measuring)"
+    )
+    args = parser.parse_args()
+    out = args.out or (REPO / "benchmarks" / (".work" if args.quick else ""))
+    out.mkdir(parents=True, exist_ok=True)
+    if args.render:
+        suite, meta = load(args.render)
+    else:
+        suite, meta = measure(args)
+        SAMPLES.parent.mkdir(parents=True, exist_ok=True)
+        save(suite, meta, SAMPLES)  # kept out of git: benchmarks/.work/ is ignored
     plot_path = out / "apply_vs_count.png"
     plot(suite, plot_path)
-    minutes = (time.monotonic() - begin) / 60
-    report = render(
-        suite,
-        machine_info(),
-        (load_start, load_average()),
-        args,
-        started,
-        minutes,
-        plot_path.name,
-    )
+    report = render(suite, meta, plot_path.name)
     (out / "results.md").write_text(report)
     print(report)
 
