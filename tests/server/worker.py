@@ -29,6 +29,12 @@ class Finished:
     stderr: str
 
 
+def user_env(env: Mapping[str, str]) -> dict[str, str]:
+    """ZenML's log level left at kitaru's default, as a user runs it; this repo importable."""
+    clean = {name: value for name, value in env.items() if name != "ZENML_LOGGING_VERBOSITY"}
+    return {**clean, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+
+
 def run_together(
     jobs: Sequence[tuple[Mapping[str, str], Sequence[str]]], workdir: Path
 ) -> list[Finished]:
@@ -42,7 +48,7 @@ def run_together(
         processes.append(
             subprocess.Popen(
                 [sys.executable, "-m", "tests.server.worker", str(ready), str(go), *args],
-                env={**env, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+                env=user_env(env),
                 cwd=workdir,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
