@@ -113,7 +113,7 @@ def create_secret(
     store: SecretStore | None = None,
 ) -> SecretSummary:
     """Create a new secret; fails if one with that name and visibility exists."""
-    check_name(name)
+    _check_new_name(name, private)
     check_values(name, values)
     store = store or open_store()
     if find_by_name(store, name, private):
@@ -134,6 +134,30 @@ class SetOutcome:
     visibility_kept: bool  # a requested visibility was ignored for an existing secret
 
 
+def _set_target(store: SecretStore, name: str, private: bool | None) -> StoredSecret | None:
+    """The existing secret `set` would update: by full ID, else by exact name."""
+    if _is_uuid(name):
+        try:
+            return store.get(name)
+        except SecretNotFoundError:
+            pass
+    matches = find_by_name(store, name)
+    if len(matches) > 1:
+        chosen = [ref for ref in matches if private is not None and ref.private == private]
+        if not chosen:
+            raise _ambiguous(name, matches)
+        matches = chosen
+    return store.get(matches[0].id) if matches else None
+
+
+def _check_new_name(name: str, private: bool | None) -> None:
+    check_name(name)
+    if _is_uuid(name):
+        # A UUID-shaped argument is looked up as an ID; creating a secret with that name
+        # would turn a mistyped or invisible ID into a new secret.
+        raise _not_found(name, private)
+
+
 def upsert_secret(
     name: str,
     values: Mapping[str, str],
@@ -144,26 +168,18 @@ def upsert_secret(
     """Create the secret or update only the given keys; never changes visibility."""
     store = store or open_store()
     check_values(name, values)
-    existing: StoredSecret | None = None
-    if _is_uuid(name):
-        try:
-            existing = store.get(name)
-        except SecretNotFoundError:
-            existing = None
-    if existing is None:
-        matches = find_by_name(store, name)
-        if len(matches) > 1:
-            chosen = [ref for ref in matches if private is not None and ref.private == private]
-            if not chosen:
-                raise _ambiguous(name, matches)
-            matches = chosen
-        if matches:
-            existing = store.get(matches[0].id)
+    existing = _set_target(store, name, private)
     keys = sorted(values)
     if existing is None:
-        check_name(name)
-        created = store.create(name, dict(values), bool(private))
-        return SetOutcome(summarize(created), True, keys, False)
+        _check_new_name(name, private)
+        try:
+            created = store.create(name, dict(values), bool(private))
+            return SetOutcome(summarize(created), True, keys, False)
+        except SecretExistsError:
+            # Another writer created it between the lookup and the create: update theirs.
+            existing = _set_target(store, name, private)
+            if existing is None:
+                raise
     merged: dict[str, str | None] = dict(existing.values)
     merged.update(values)
     check_values(existing.name, merged, allow_unavailable=True)

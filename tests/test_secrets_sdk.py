@@ -141,3 +141,30 @@ def test_missing_values_rejected(kitaru_env: KitaruEnv) -> None:
     with pytest.raises(InvalidSecretError, match="value of A is missing"):
         kitaru.set_secret("nulls", {"A": None})  # type: ignore[dict-item]
     assert kitaru.list_secrets() == []
+
+
+def test_uuid_shaped_names_are_ids_never_new_secrets(kitaru_env: KitaruEnv) -> None:
+    unseen = "6b6e1c47-9edd-4edf-86d8-1cde39f82d0c"
+    with pytest.raises(SecretNotFoundError):
+        kitaru.set_secret(unseen, {"A": "1"})
+    with pytest.raises(SecretNotFoundError):
+        kitaru.create_secret(unseen, {"A": "1"})
+    assert kitaru.list_secrets() == []
+    existing = kitaru.create_secret("by-id", {"A": "1"})
+    assert kitaru.set_secret(existing.id, {"B": "2"}).keys == ["A", "B"]
+
+
+def test_set_turns_a_lost_create_race_into_an_update(kitaru_env: KitaruEnv) -> None:
+    """The lookup misses a secret another writer creates just before our create."""
+    store = open_store()
+
+    class RacingStore:
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        def create(self, name: str, values: dict[str, str], private: bool) -> object:
+            store.create(name, {"THEIRS": "1"}, private)
+            return store.create(name, values, private)
+
+    kitaru.set_secret("raced", {"MINE": "2"}, store=RacingStore())  # type: ignore[arg-type]
+    assert kitaru.get_secret("raced").values == {"THEIRS": "1", "MINE": "2"}
