@@ -110,10 +110,18 @@ def embedded_store(
     reset_zenml_singletons()
 
 
-@pytest.fixture(params=["embedded", pytest.param("server", marks=pytest.mark.server)])
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("server", marks=pytest.mark.server),
+        pytest.param("server-rest", marks=pytest.mark.server),
+    ]
+)
 def kitaru_env(request: pytest.FixtureRequest) -> KitaruEnv:
-    """The store under test: an embedded store, then a real ZenML server (tests/server)."""
-    store: KitaruEnv = request.getfixturevalue(f"{request.param}_store")
+    """The store under test: an embedded store, then a real ZenML server (tests/server)
+    through ZenML's client and through kitaru's REST store (``server_client``)."""
+    kind = "server" if request.param.startswith("server") else request.param
+    store: KitaruEnv = request.getfixturevalue(f"{kind}_store")
     return store
 
 

@@ -37,9 +37,12 @@ def main(argv: list[str] | None = None) -> NoReturn:
         sys.stderr.flush()
     except (BrokenPipeError, ValueError):
         code = code or 1
-    if "zenml" in sys.modules:
+    store = sys.modules.get("kitaru.store")
+    if store is not None:
+        store.close_open_stores()  # the REST store's connection pool, closed politely
+    if "zenml" in sys.modules or "httpx" in sys.modules:
         # Every store write is committed when its call returns; what remains is
-        # seconds of module teardown that no user waits for.
+        # module teardown (seconds with zenml) that no user waits for.
         import logging
 
         logging.shutdown()

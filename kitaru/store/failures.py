@@ -47,19 +47,16 @@ def not_found(action: str) -> SecretNotFoundError:
     return SecretNotFoundError(f"{action}: secret not found")
 
 
-# ZenML commits a new secret's row and its values in two steps; a server killed in
-# between leaves a secret that is listed but cannot be read, updated or deleted, whose
-# 404 says this (zenml 0.98.0). Only the server's database can be repaired.
-VALUES_LOST_MARKER = "have not been stored"
-VALUES_LOST_MESSAGE = (
-    "the ZenML server lists this secret but holds no values for it (its creation was "
-    "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
-    "remove it from the server's database"
-)
+# ZenML commits a new secret's row and its values in two steps; until the values land
+# (forever, if the server died in between) a get, update or delete answers 404 with
+# this text (zenml 0.98.0). Both stores report it as ValuesMissingError.
+VALUES_MISSING_MARKER = "have not been stored"
 
 
-def values_lost(action: str) -> SecretNotFoundError:
-    return SecretNotFoundError(f"{action}: {VALUES_LOST_MESSAGE}")
+def values_missing(action: str) -> SecretNotFoundError:
+    from kitaru.store.zenml_client import VALUES_LOST_MESSAGE, ValuesMissingError
+
+    return ValuesMissingError(f"{action}: {VALUES_LOST_MESSAGE}")
 
 
 def exists(action: str) -> SecretExistsError:

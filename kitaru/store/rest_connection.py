@@ -345,8 +345,8 @@ def _decode(response: httpx.Response, action: str) -> Any:
     if status == 403:
         raise failures.not_allowed(action)
     if status == 404:
-        if failures.VALUES_LOST_MARKER in response.text:
-            raise failures.values_lost(action)
+        if failures.VALUES_MISSING_MARKER in response.text:
+            raise failures.values_missing(action)
         raise failures.not_found(action)
     if status == 409:
         raise failures.exists(action)

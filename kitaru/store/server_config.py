@@ -179,3 +179,13 @@ def read_server_config(environ: Mapping[str, str] = os.environ) -> ServerConfig 
         verify=parse_verify(settings.get("verify_ssl", True)),
         read_timeout=read_timeout if read_timeout > 0 else DEFAULT_READ_TIMEOUT_S,
     )
+
+
+def rest_choice(environ: Mapping[str, str] = os.environ) -> tuple[ServerConfig, bool] | None:
+    """The server kitaru's REST store should talk to (and whether to check its version
+    first), or None when ZenML's client is wanted: an embedded store, or on request."""
+    choice = client_choice(environ)
+    if choice == "zenml":
+        return None
+    config = read_server_config(environ)
+    return None if config is None else (config, choice == "auto")

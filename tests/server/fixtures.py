@@ -16,14 +16,39 @@ from pathlib import Path
 
 import pytest
 
+from kitaru.store import close_open_stores
 from tests.conftest import KitaruEnv, isolation_env, reset_zenml_singletons
 from tests.server.zenml_server import Identities, Identity, ServerApi, ZenMLServer, provision
+
+# kitaru's two ways to a server: ZenML's Python client, and kitaru's own REST store.
+CLIENTS = ("zenml", "rest")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "server: runs against the real ZenML server (deselect with -m 'not server')"
     )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that asks for the server itself runs through both clients (unless it
+    names its client with ``@pytest.mark.parametrize("server_client", ..., indirect=True)``)."""
+    pinned = any(
+        "server_client" in str(marker.args[0])
+        for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if "server_client" in metafunc.fixturenames and not pinned:
+        metafunc.parametrize("server_client", CLIENTS, indirect=True)
+
+
+@pytest.fixture
+def server_client(request: pytest.FixtureRequest) -> str:
+    """Which client kitaru uses; ``kitaru_env[server-rest]`` picks the REST store."""
+    if hasattr(request, "param"):
+        return str(request.param)
+    callspec = getattr(request.node, "callspec", None)
+    chosen = callspec.params.get("kitaru_env") if callspec is not None else None
+    return "rest" if chosen == "server-rest" else "zenml"
 
 
 @dataclass
@@ -83,6 +108,7 @@ class ServerSession:
     running: RunningServer
     root: Path
     monkeypatch: pytest.MonkeyPatch
+    client: str = "zenml"  # one of CLIENTS
     kitaru_env: KitaruEnv = field(init=False)
 
     @property
@@ -104,6 +130,7 @@ class ServerSession:
             **base,
             **isolation_env(self.root / who.name),
             **who.store_env(url or self.url),
+            **({"KITARU_STORE_CLIENT": "zenml"} if self.client == "zenml" else {}),
         }
 
     def use(self, who: Identity, url: str | None = None, connect: bool = True) -> None:
@@ -116,7 +143,7 @@ class ServerSession:
             if os.environ.get(name) != value:
                 self.monkeypatch.setenv(name, value)
         reset_zenml_singletons()
-        if connect:
+        if connect and self.client == "zenml":
             from zenml.client import Client
 
             Client().zen_store  # noqa: B018 - log in now, not inside a CliRunner capture
@@ -124,18 +151,24 @@ class ServerSession:
 
 @pytest.fixture
 def server_session(
-    zenml_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    zenml_server: RunningServer,
+    server_client: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServerSession]:
-    """Nothing visible to any test identity; this process connected as alice."""
+    """Nothing visible to any test identity; this process acting as alice."""
     zenml_server.ensure_running()
     zenml_server.clean()
     root = tmp_path / "zenml"
     root.mkdir()
-    session = ServerSession(running=zenml_server, root=root, monkeypatch=monkeypatch)
+    session = ServerSession(
+        running=zenml_server, root=root, monkeypatch=monkeypatch, client=server_client
+    )
     session.use(zenml_server.users.alice)
     session.kitaru_env = KitaruEnv(root=root, env={**os.environ})
     yield session
     reset_zenml_singletons()
+    close_open_stores()
 
 
 @pytest.fixture

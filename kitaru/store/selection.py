@@ -1,0 +1,111 @@
+"""Which client talks to the configured store: kitaru's REST store or ZenML's client.
+
+A ZenML server gets the REST store (no zenml import, no seconds of start-up) unless
+``KITARU_STORE_CLIENT=zenml`` asks for ZenML's client, or the server's version is one
+the REST store was not built for; then ZenML's client takes over with a one-line
+notice. An embedded (SQLite) store is always ZenML's client. One REST store is kept
+per server and identity, so repeated SDK calls reuse its connections and token.
+"""
+
+from __future__ import annotations
+
+import atexit
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+
+from kitaru.store.base import SecretRef, SecretStore, StoredSecret
+from kitaru.store.rest import RestSecretStore
+from kitaru.store.rest_connection import ServerConnection
+from kitaru.store.rest_models import supported_version
+from kitaru.store.server_config import CLIENT_SWITCH, ServerConfig, display_url
+
+_open: dict[tuple[ServerConfig, bool], ServerStore] = {}
+_open_lock = threading.Lock()
+
+
+class ServerStore:
+    """The REST store, which hands over to ZenML's client on an unsupported server."""
+
+    def __init__(self, config: ServerConfig, check_version: bool = True) -> None:
+        self.rest = RestSecretStore(ServerConnection(config))
+        self._check_version = check_version
+        self._active: SecretStore | None = None
+        self._lock = threading.Lock()
+
+    def backend(self) -> SecretStore:
+        """The store in use, decided on first contact (``GET /info``)."""
+        if self._active is None:
+            with self._lock:
+                if self._active is None:
+                    self._active = self._decide()
+        return self._active
+
+    def _decide(self) -> SecretStore:
+        version = self.rest.server_info().version
+        if not self._check_version or supported_version(version):
+            return self.rest
+        print(
+            f"kitaru: the ZenML server at {display_url(self.rest.connection.config.url)} runs "
+            f"version {version[:40] or 'unknown'}, which kitaru's REST client does not "
+            f"support; using ZenML's client (set {CLIENT_SWITCH}=rest to override)",
+            file=sys.stderr,
+            flush=True,
+        )
+        self.rest.close()
+        from kitaru.store.zenml_client import ZenMLClientStore
+
+        return ZenMLClientStore()
+
+    @property
+    def max_workers(self) -> int:
+        return self.backend().max_workers
+
+    def list_all(self) -> list[SecretRef]:
+        return self.backend().list_all()
+
+    def find(self, name: str) -> list[SecretRef]:
+        return self.backend().find(name)
+
+    def get(self, secret_id: str) -> StoredSecret:
+        return self.backend().get(secret_id)
+
+    def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
+        return self.backend().create(name, values, private)
+
+    def update(
+        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+    ) -> StoredSecret:
+        return self.backend().update(secret_id, set_values, remove_keys)
+
+    def delete(self, secret_id: str) -> None:
+        self.backend().delete(secret_id)
+
+    def close(self) -> None:
+        """Close connections; the store stays usable and reconnects on its next call."""
+        if self._active is not None:
+            self._active.close()
+        else:
+            self.rest.close()
+
+
+def server_store(config: ServerConfig, check_version: bool = True) -> ServerStore:
+    """The process's store for this server and identity (made on first use)."""
+    with _open_lock:
+        store = _open.get((config, check_version))
+        if store is None:
+            store = _open[(config, check_version)] = ServerStore(config, check_version)
+        return store
+
+
+def close_all() -> None:
+    """Close every REST store's connections and forget them (at exit, between tests);
+    a store still held keeps working, and the next open_store() starts afresh."""
+    with _open_lock:
+        stores = list(_open.values())
+        _open.clear()
+    for store in stores:
+        store.close()
+
+
+atexit.register(close_all)
