@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -245,6 +246,32 @@ def _stored(response: Any) -> StoredSecret:
     )
 
 
+class _CurrentStderr:
+    """Whatever ``sys.stderr`` is at write time (tests and tools swap it)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+def keep_stdout_for_output() -> None:
+    """Send ZenML's console log to stderr: stdout carries kitaru's output (e.g. JSON).
+
+    ZenML's console handler writes to stdout, so a notice such as "Setting the global
+    active stack to default." would corrupt `-o json` whenever a user raises ZenML's
+    log level.
+    """
+    from zenml.logger import ZenMLConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, ZenMLConsoleHandler) and not isinstance(
+            handler.stream, _CurrentStderr
+        ):
+            handler.setStream(_CurrentStderr())
+
+
 class ZenMLClientStore:
     """Uses whatever store ZenML is configured for: embedded SQLite or a server."""
 
@@ -259,6 +286,7 @@ class ZenMLClientStore:
             check_reachable(str(expected))
         from zenml.config.global_config import GlobalConfiguration
 
+        keep_stdout_for_output()
         quiet_retries()
         url = GlobalConfiguration().store_configuration.url
         self._remote = is_remote(url)

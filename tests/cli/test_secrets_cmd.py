@@ -146,3 +146,14 @@ def test_exact_lookup_through_cli(cli: Cli) -> None:
     result = cli("secrets", "show", "foo")
     assert result.exit_code == 1
     assert "no secret 'foo' found" in result.stderr
+
+
+def test_json_stays_clean_when_zenml_logs_verbosely(
+    kitaru_env: KitaruEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ZenML's own notices (e.g. about the active stack) go to stderr, never into JSON."""
+    kitaru_env.env["ZENML_LOGGING_VERBOSITY"] = "INFO"
+    (kitaru_env.root / "cfg").mkdir(exist_ok=True)
+    result = kitaru_env.run("secrets", "list", "-o", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
