@@ -19,7 +19,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from kitaru.errors import KitaruError, StoreError
 from kitaru.store import failures
@@ -322,8 +322,6 @@ def _json(response: httpx.Response, action: str) -> Any:
 
 def parse(model: type[M], payload: Any, action: str) -> M:
     """The server's JSON as one of kitaru's models, or a one-line error."""
-    from pydantic import ValidationError
-
     try:
         return model.model_validate(payload)
     except ValidationError:
