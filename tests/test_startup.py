@@ -46,13 +46,12 @@ def test_a_collector_switched_off_by_the_caller_stays_off(collector: None) -> No
     assert gc.get_freeze_count() == 0
 
 
-def test_opening_the_embedded_store_resumes_collection(
-    embedded_store: KitaruEnv, collector: None
-) -> None:
-    from kitaru.store.zenml_client import ZenMLClientStore
+def test_the_first_store_call_resumes_collection(kitaru_env: KitaruEnv, collector: None) -> None:
+    """Embedded, ZenML's client on a server, and kitaru's REST store alike."""
+    from kitaru.store import open_store
 
     startup.pause()
-    ZenMLClientStore().list_all()
+    open_store().list_all()
     assert gc.isenabled()
 
 

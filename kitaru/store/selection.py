@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Mapping, Sequence
 
+from kitaru import startup
 from kitaru.store.base import SecretRef, SecretStore, StoredSecret
 from kitaru.store.rest import RestSecretStore
 from kitaru.store.rest_connection import ServerConnection
@@ -39,6 +40,7 @@ class ServerStore:
             with self._lock:
                 if self._active is None:
                     self._active = self._decide()
+                    startup.resume()  # the server answered: the CLI's paused collector may run
         return self._active
 
     def _decide(self) -> SecretStore:
