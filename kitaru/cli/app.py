@@ -34,7 +34,7 @@ secrets_app.command("validate-env")(validate_cmd.validate_env_command)
 secrets_app.command("schema")(validate_cmd.schema_command)
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _root(
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
