@@ -116,9 +116,5 @@ def test_two_applies_of_one_manifest_at_once_end_in_the_manifest(
         statuses = {s["status"] for s in json.loads(result.stdout)["secrets"]}
         assert statuses <= {"created", "updated", "unchanged"}
     store = open_store()
-    state = {
-        ref.name: (ref.private, dict(store.get(ref.id).values)) for ref in store.list_all()
-    }
-    assert state == {
-        name: (int(name[-2:]) % 2 == 0, values) for name, values in expected.items()
-    }
+    state = {ref.name: (ref.private, dict(store.get(ref.id).values)) for ref in store.list_all()}
+    assert state == {name: (int(name[-2:]) % 2 == 0, values) for name, values in expected.items()}
