@@ -71,3 +71,31 @@ def test_no_zenml_import(server_session: ServerSession, tmp_path: Path, args: li
     assert "httpx" in modules  # the REST store did the work
     assert result.stderr == ""
     assert CANARY not in result.stdout
+
+
+def test_a_zenml_login_is_enough(server_session: ServerSession, tmp_path: Path) -> None:
+    """`zenml login URL --api-key` saves the server and key in ZenML's config directory;
+    kitaru reads them from there, still without importing zenml."""
+    kitaru.create_secret("imported", {"IMPORT_KEY": CANARY})
+    robot = server_session.users.robot
+    env = {
+        name: value
+        for name, value in server_session.env_for(robot).items()
+        if not name.startswith("ZENML_STORE_")
+    }
+    zenml_cli = [PYTHON, "-c", "from zenml.cli.cli import cli; cli()"]
+    login = subprocess.run(
+        [*zenml_cli, "login", server_session.url, "--api-key"],
+        input=f"{robot.api_key}\n",
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert login.returncode == 0, login.stdout + login.stderr
+    result, modules = run(env, tmp_path, "secrets", "show", "imported", "--show-values")
+    assert result.returncode == 0, result.stderr
+    assert CANARY in result.stdout  # asked for, so shown
+    assert "zenml" not in modules
+    assert robot.api_key is not None and robot.api_key not in result.stdout + result.stderr
