@@ -18,6 +18,10 @@ import threading
 _lock = threading.Lock()
 _paused = False
 
+# Set by the console script, whose stdout is command output (e.g. JSON): ZenML's console
+# log then goes to stderr. Library callers keep ZenML's own choice.
+zenml_console_to_stderr = False
+
 
 def pause() -> None:
     """Stop automatic collection until ``resume`` (for a process that is starting up)."""

@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
     from kitaru import startup
 
     startup.pause()  # no collections while modules load; the store resumes them
+    startup.zenml_console_to_stderr = True
     from kitaru.cli.validate_run import fast_main
 
     try:

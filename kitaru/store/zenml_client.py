@@ -263,6 +263,8 @@ def keep_stdout_for_output() -> None:
     active stack to default." would corrupt `-o json` whenever a user raises ZenML's
     log level.
     """
+    if not startup.zenml_console_to_stderr:
+        return
     from zenml.logger import ZenMLConsoleHandler
 
     for handler in logging.getLogger().handlers:
