@@ -101,14 +101,36 @@ class _HideCredentials(logging.Filter):
 
 
 _HIDE_CREDENTIALS = _HideCredentials()
+_sending = threading.local()  # set while this thread sends one of kitaru's requests
+
+
+class _RequestsAreDetails(logging.Filter):
+    """httpx logs every request at INFO, which a process that configured logging (ZenML
+    does, in pipelines) would print, one line per secret read. kitaru's own requests
+    are logged at DEBUG instead, like ZenML's client's; other httpx users are untouched."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(_sending, "active", False) and record.levelno == logging.INFO:
+            if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+                return False
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+_REQUESTS_ARE_DETAILS = _RequestsAreDetails()
 
 
 def hide_credentials_in_http_logs() -> None:
-    """Idempotent; covers the loggers httpcore traces requests with."""
-    for name in ("httpcore.http11", "httpcore.http2", "httpcore.connection", "httpcore.proxy"):
+    """Idempotent: blank credentials in httpcore's traces, demote httpx's request lines."""
+    filters: list[tuple[str, logging.Filter]] = [
+        (name, _HIDE_CREDENTIALS)
+        for name in ("httpcore.http11", "httpcore.http2", "httpcore.connection", "httpcore.proxy")
+    ]
+    filters.append(("httpx", _REQUESTS_ARE_DETAILS))
+    for name, log_filter in filters:
         logger = logging.getLogger(name)
-        if _HIDE_CREDENTIALS not in logger.filters:
-            logger.addFilter(_HIDE_CREDENTIALS)
+        if log_filter not in logger.filters:
+            logger.addFilter(log_filter)
 
 
 def _no_cookies() -> http.cookiejar.CookieJar:
@@ -201,6 +223,7 @@ class ServerConnection:
             last = attempt + 1 == attempts
             with self._lock:
                 self.round_trips += 1
+            _sending.active = True
             try:
                 response = client.request(method, path, headers=headers, **kwargs)
             except Exception as exc:
@@ -212,6 +235,8 @@ class ServerConnection:
                     time.sleep(backoff(attempt, random.random()))
                     continue
                 raise self._transport_failure(exc, action) from None
+            finally:
+                _sending.active = False
             if response.status_code in RETRY_STATUSES and not last:
                 response.close()
                 time.sleep(backoff(attempt, random.random()))

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from kitaru.errors import StoreError, StoreUnreachableError
@@ -249,3 +250,22 @@ def test_http_debug_logs_hide_credential_headers(caplog: pytest.LogCaptureFixtur
         logger.debug("send %s", [(b"Authorization", f"Bearer {TOKEN}".encode())])
     assert TOKEN not in caplog.text
     assert caplog.text.count("<hidden>") == 2 and "b'vary', b'x'" in caplog.text
+
+
+def test_kitaru_requests_log_at_debug_only(
+    stub: Callable[..., Stub], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A process that logs at INFO (ZenML sets that up) gets no line per request."""
+    server = stub(lambda handler: handler.reply(200, {}))  # type: ignore[attr-defined]
+    conn = connection(server.url)
+    with caplog.at_level(logging.INFO):
+        conn.request("GET", "/secrets", "listing")
+    assert "HTTP Request" not in caplog.text
+    with caplog.at_level(logging.DEBUG):
+        conn.request("GET", "/secrets", "listing")
+    assert [r.levelname for r in caplog.records if "HTTP Request" in r.getMessage()] == ["DEBUG"]
+    other = httpx.Client()
+    with caplog.at_level(logging.INFO):
+        other.get(server.url + "/api/v1/info")  # someone else's httpx client: unchanged
+    assert "INFO" in [r.levelname for r in caplog.records if "HTTP Request" in r.getMessage()]
+    other.close()

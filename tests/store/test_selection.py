@@ -79,21 +79,22 @@ def test_unsupported_version_falls_back_with_one_line(
     assert isinstance(store, ServerStore)
     kitaru.create_secret("via-fallback", {"K": "1"})
     assert isinstance(store.backend(), ZenMLClientStore)
-    notice = capsys.readouterr().err.splitlines()
+    # ZenML itself may log its own set-up here (this process configured its logging).
+    notice = [line for line in capsys.readouterr().err.splitlines() if "kitaru" in line]
     assert notice == [
         f"kitaru: the ZenML server at {server_session.url} runs version 0.98.0, which "
         "kitaru's REST client does not support; using ZenML's client "
         "(set KITARU_STORE_CLIENT=rest to override)"
     ]
     assert [s.name for s in kitaru.list_secrets()] == ["via-fallback"]
-    assert capsys.readouterr().err == ""  # said once per store
+    assert "kitaru" not in capsys.readouterr().err  # said once per store
 
     monkeypatch.setenv("KITARU_STORE_CLIENT", "rest")
     forced = open_store()
     assert isinstance(forced, ServerStore) and forced is not store
     assert [r.name for r in forced.list_all()] == ["via-fallback"]
     assert forced.backend() is forced.rest
-    assert capsys.readouterr().err == ""
+    assert "kitaru" not in capsys.readouterr().err
 
 
 @pytest.mark.server
@@ -109,3 +110,4 @@ def test_fallback_notice_in_the_cli(
     result = Cli()("secrets", "list", "-o", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) in ([], {"secrets": []})
     assert result.stderr.count("\n") == 1 and "using ZenML's client" in result.stderr
+    assert result.stderr.startswith("kitaru: the ZenML server at ")
