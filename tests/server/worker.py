@@ -10,8 +10,11 @@ the remaining arguments.
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -76,6 +79,14 @@ def run_together(
 
 def main() -> None:
     ready, go, *args = sys.argv[1:]
+    # Each worker is its own client: ZenML rewrites credentials.yaml in its config dir on
+    # login, and eight processes doing that to one file at once can read a torn token.
+    shared_config = os.environ.get("ZENML_CONFIG_PATH")
+    if shared_config:
+        own_config = Path(tempfile.mkdtemp(prefix="zenml-config-", dir=Path(ready).parent))
+        if Path(shared_config).is_dir():
+            shutil.copytree(shared_config, own_config, dirs_exist_ok=True)
+        os.environ["ZENML_CONFIG_PATH"] = str(own_config)
     from kitaru.cli.common import quiet_zenml
 
     quiet_zenml()
