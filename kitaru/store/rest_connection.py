@@ -26,6 +26,7 @@ from kitaru.store import failures
 from kitaru.store.rest_models import ServerInfo, TokenResponse
 from kitaru.store.server_config import ServerConfig, display_url
 from kitaru.store.token_cache import TokenCache
+from kitaru.store.workers import remote_workers
 
 if TYPE_CHECKING:
     import httpx
@@ -34,7 +35,6 @@ M = TypeVar("M", bound=BaseModel)
 
 API = "/api/v1"
 CONNECT_TIMEOUT_S = 3.0
-WORKERS = 8
 # uvicorn closes idle keep-alive connections after 5 s; drop ours first, so a request
 # never goes out on a connection the server is closing.
 KEEPALIVE_S = 4.0
@@ -170,9 +170,9 @@ def _retryable(exc: BaseException) -> bool:
 class ServerConnection:
     """Thread-safe: the worker threads of one command share it."""
 
-    def __init__(self, config: ServerConfig, workers: int = WORKERS) -> None:
+    def __init__(self, config: ServerConfig, workers: int | None = None) -> None:
         self.config = config
-        self.workers = workers
+        self.workers = remote_workers() if workers is None else workers
         self.round_trips = 0
         self._lock = threading.Lock()
         self._auth_lock = threading.Lock()

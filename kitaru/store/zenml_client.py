@@ -26,13 +26,13 @@ from kitaru.errors import (
 )
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.lost_updates import write_until_kept
+from kitaru.store.workers import remote_workers
 
 if TYPE_CHECKING:
     from zenml.client import Client
 
 PAGE_SIZE = 1000
 CONNECT_TIMEOUT_S = 3.0
-REMOTE_WORKERS = 8
 _FAIL_FAST_SESSIONS: weakref.WeakSet[Any] = weakref.WeakSet()
 
 
@@ -147,7 +147,7 @@ def fail_fast(zen_store: Any) -> None:
         backoff_factor=0.2,
         backoff_max=2.0,
     )
-    pool = max(REMOTE_WORKERS, int(getattr(zen_store.config, "connection_pool_size", 10)))
+    pool = max(remote_workers(), int(getattr(zen_store.config, "connection_pool_size", 10)))
     adapter = HTTPAdapter(max_retries=retry, pool_connections=pool, pool_maxsize=pool)
     session.mount("https://", adapter)
     session.mount("http://", adapter)
@@ -312,7 +312,7 @@ class ZenMLClientStore:
     @property
     def max_workers(self) -> int:
         self._client()
-        return REMOTE_WORKERS if self._remote else 1
+        return remote_workers() if self._remote else 1
 
     def _list(self, **filters: Any) -> list[SecretRef]:
         client = self._client()
