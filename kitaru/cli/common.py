@@ -54,11 +54,25 @@ def reported_errors() -> Iterator[None]:
         raise typer.Exit(130) from None
     except (typer.Exit, typer.Abort):
         raise
+    except BrokenPipeError:
+        # The reader went away (`kitaru secrets list | head -1`): nothing to report.
+        stdout_to_devnull()
+        raise typer.Exit(1) from None
     except Exception as err:
         if os.environ.get("KITARU_DEBUG"):
             raise
         echo_error(f"unexpected {type(err).__name__}; set KITARU_DEBUG=1 to see the traceback")
         raise typer.Exit(1) from None
+
+
+def stdout_to_devnull() -> None:
+    """After a broken pipe, so the final flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (tests capture stdout)
+        pass
 
 
 def _zenml_config_dir() -> Path:
