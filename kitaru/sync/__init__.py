@@ -13,27 +13,28 @@ Pydantic loads only with the manifest models, and zenml only when a store opens.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-# The submodules `plan` and `apply` load first, so that the functions bound below keep
-# those names on the package (a later `import kitaru.sync.plan` finds them cached).
-from kitaru.sync import apply as _apply_module  # noqa: F401
-from kitaru.sync import plan as _plan_module  # noqa: F401
-from kitaru.sync.apply import ApplyResult
-from kitaru.sync.manifest_checks import check_manifest
-from kitaru.sync.plan import Plan
-from kitaru.sync.sdk import apply, plan
+from kitaru.lazy import keep_over_submodules, lazy_exports
 
 if TYPE_CHECKING:
+    from kitaru.sync.apply import ApplyResult
     from kitaru.sync.manifest import (
         Manifest,
         load_manifest,
         manifest_json_schema,
         parse_manifest,
     )
+    from kitaru.sync.manifest_checks import check_manifest
+    from kitaru.sync.plan import Plan
+    from kitaru.sync.sdk import apply, plan
 
 _LAZY = {
+    "plan": "kitaru.sync.sdk",
+    "apply": "kitaru.sync.sdk",
+    "Plan": "kitaru.sync.plan",
+    "ApplyResult": "kitaru.sync.apply",
+    "check_manifest": "kitaru.sync.manifest_checks",
     "load_manifest": "kitaru.sync.manifest",
     "parse_manifest": "kitaru.sync.manifest",
     "manifest_json_schema": "kitaru.sync.manifest",
@@ -53,14 +54,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'kitaru.sync' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
+# The functions `plan` and `apply` share their names with submodules: importing
+# `kitaru.sync.plan` (as `kitaru.sync.sdk` does) must not replace the function.
+keep_over_submodules(__name__, ("plan", "apply"))
