@@ -8,7 +8,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
-from pathlib import Path
 from typing import Any
 
 import typer
@@ -75,21 +74,15 @@ def stdout_to_devnull() -> None:
         pass
 
 
-def _zenml_config_dir() -> Path:
-    explicit = os.environ.get("ZENML_CONFIG_PATH")
-    if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "zenml"
-
-
 def quiet_zenml() -> None:
     """Before zenml loads: no log chatter, and no analytics unless the user opted in."""
     os.environ.setdefault("ZENML_LOGGING_VERBOSITY", "CRITICAL")
     os.environ.setdefault("ZENML_ENABLE_RICH_TRACEBACK", "false")
+    from kitaru.store.server_config import zenml_config_dir
+
     if (
         "ZENML_ANALYTICS_OPT_IN" not in os.environ
-        and not (_zenml_config_dir() / "config.yaml").exists()
+        and not (zenml_config_dir() / "config.yaml").exists()
     ):
         os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
 

@@ -9,6 +9,7 @@ Reading those files here costs milliseconds; importing zenml to read them costs 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,12 +46,18 @@ class ServerConfig:
         return self.api_key is not None or (self.username is not None and self.password is not None)
 
 
-def zenml_config_dir(environ: Mapping[str, str] = os.environ) -> Path:
-    """ZenML's global config directory: ``ZENML_CONFIG_PATH``, else the platform's."""
+def zenml_config_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Path:
+    """ZenML's global config directory: ``ZENML_CONFIG_PATH``, else the per-user
+    application directory ZenML picks on this platform (click's ``get_app_dir``)."""
     explicit = environ.get("ZENML_CONFIG_PATH")
     if explicit:
         return Path(explicit).expanduser().resolve()
-    base = environ.get("XDG_CONFIG_HOME") or str(Path(environ.get("HOME", "~")) / ".config")
+    home = Path(environ.get("HOME", "~")).expanduser()
+    if platform == "win32":
+        return Path(environ.get("APPDATA") or home) / "zenml"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "zenml"
+    base = environ.get("XDG_CONFIG_HOME") or str(home / ".config")
     return Path(base).expanduser() / "zenml"
 
 
@@ -122,6 +129,12 @@ def _store_settings(environ: Mapping[str, str], config_dir: Path) -> dict[str, A
     settings = dict(stored) if isinstance(stored, dict) else {}
     settings.update(from_env)
     return settings
+
+
+def store_url(environ: Mapping[str, str] = os.environ) -> str | None:
+    """The URL of the store ZenML will use (a server or a local database), if one is set."""
+    url = _store_settings(environ, zenml_config_dir(environ)).get("url")
+    return _text(url)
 
 
 def _text(value: object) -> str | None:

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 from urllib.parse import ParseResult, urlparse
 from uuid import UUID
@@ -26,6 +24,7 @@ from kitaru.errors import (
 )
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.lost_updates import write_until_kept
+from kitaru.store.server_config import is_server_url, store_url
 from kitaru.store.workers import remote_workers
 
 if TYPE_CHECKING:
@@ -34,32 +33,6 @@ if TYPE_CHECKING:
 PAGE_SIZE = 1000
 CONNECT_TIMEOUT_S = 3.0
 _FAIL_FAST_SESSIONS: weakref.WeakSet[Any] = weakref.WeakSet()
-
-
-def is_remote(url: str | None) -> bool:
-    return bool(url) and str(url).startswith(("http://", "https://"))
-
-
-def configured_store_url() -> str | None:
-    """The store URL ZenML will use, found without importing zenml (that takes seconds):
-    ``ZENML_STORE_URL`` first, else the ``store.url`` of ZenML's global config file."""
-    url = os.environ.get("ZENML_STORE_URL")
-    if url:
-        return url
-    config_dir = os.environ.get("ZENML_CONFIG_PATH")
-    if not config_dir:
-        import click  # zenml's own dependency; it finds the config dir the same way
-
-        config_dir = click.get_app_dir("zenml")
-    try:
-        import yaml
-
-        config = yaml.safe_load((Path(config_dir) / "config.yaml").read_text(encoding="utf-8"))
-    except (OSError, ValueError, ImportError, yaml.YAMLError):
-        return None
-    store = config.get("store") if isinstance(config, dict) else None
-    found = store.get("url") if isinstance(store, dict) else None
-    return found if isinstance(found, str) else None
 
 
 def _proxied(parsed: ParseResult) -> bool:
@@ -283,15 +256,15 @@ class ZenMLClientStore:
 
     def _check_once(self) -> None:
         """A dead server is reported before the seconds of `import zenml` are spent."""
-        expected = configured_store_url()
-        if is_remote(expected):
+        expected = store_url()  # found in milliseconds, before zenml's seconds of import
+        if is_server_url(expected):
             check_reachable(str(expected))
         from zenml.config.global_config import GlobalConfiguration
 
         keep_stdout_for_output()
         quiet_retries()
         url = GlobalConfiguration().store_configuration.url
-        self._remote = is_remote(url)
+        self._remote = is_server_url(url)
         if self._remote and url != expected:
             check_reachable(url)
         self._checked = True

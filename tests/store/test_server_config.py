@@ -16,6 +16,7 @@ from kitaru.store.server_config import (
     display_url,
     parse_verify,
     read_server_config,
+    store_url,
     zenml_config_dir,
 )
 
@@ -135,6 +136,30 @@ def test_config_dir_follows_zenml(tmp_path: Path) -> None:
     assert zenml_config_dir({"ZENML_CONFIG_PATH": str(tmp_path)}) == tmp_path.resolve()
     assert zenml_config_dir({"XDG_CONFIG_HOME": "/x"}) == Path("/x/zenml")
     assert zenml_config_dir({"HOME": "/h"}) == Path("/h/.config/zenml")
+
+
+def test_config_dir_is_clicks_app_dir_on_each_platform() -> None:
+    assert zenml_config_dir({"HOME": "/h"}, "linux") == Path("/h/.config/zenml")
+    mac = Path("/h/Library/Application Support/zenml")
+    assert zenml_config_dir({"HOME": "/h", "XDG_CONFIG_HOME": "/x"}, "darwin") == mac
+    windows = {"HOME": "/h", "APPDATA": "/roaming"}
+    assert zenml_config_dir(windows, "win32") == Path("/roaming/zenml")
+
+
+def test_store_url_from_env_then_config_file(tmp_path: Path) -> None:
+    assert store_url(env(tmp_path)) is None
+    write_config(tmp_path / "cfg", {"type": "rest", "url": "https://zen.example"})
+    assert store_url(env(tmp_path)) == "https://zen.example"
+    assert store_url(env(tmp_path, ZENML_STORE_URL="http://other:8080")) == "http://other:8080"
+    write_config(tmp_path / "cfg", {"type": "sql", "url": "sqlite:////tmp/zenml.db"})
+    assert store_url(env(tmp_path)) == "sqlite:////tmp/zenml.db"
+
+
+@pytest.mark.parametrize("text", ["", "store: 3\n", "[unclosed\n", "store:\n  url: [1]\n"])
+def test_unusable_config_file_means_no_url(tmp_path: Path, text: str) -> None:
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "config.yaml").write_text(text)
+    assert store_url(env(tmp_path)) is None
 
 
 @given(st.sampled_from(["true", "True", "1", "yes", "on", "t", "y"]))

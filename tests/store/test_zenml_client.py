@@ -12,7 +12,6 @@ from kitaru.store.zenml_client import (
     VALUES_WAIT_S,
     ValuesMissingError,
     check_reachable,
-    configured_store_url,
     patiently,
 )
 from tests.server.endpoints import HOST, closing_port, silent_port, status_port
@@ -27,22 +26,6 @@ def no_proxy_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     monkeypatch.delenv("ZENML_STORE_URL", raising=False)
     monkeypatch.setenv("ZENML_CONFIG_PATH", str(tmp_path))
     return tmp_path
-
-
-def test_store_url_from_env_then_config_file(
-    no_proxy_env: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    assert configured_store_url() is None
-    (no_proxy_env / "config.yaml").write_text("store:\n  type: rest\n  url: https://zen.example\n")
-    assert configured_store_url() == "https://zen.example"
-    monkeypatch.setenv("ZENML_STORE_URL", "http://other:8080")
-    assert configured_store_url() == "http://other:8080"
-
-
-@pytest.mark.parametrize("text", ["", "store: 3\n", "[unclosed\n", "store:\n  url: [1]\n"])
-def test_unusable_config_file_means_no_url(no_proxy_env: Path, text: str) -> None:
-    (no_proxy_env / "config.yaml").write_text(text)
-    assert configured_store_url() is None
 
 
 def unreachable(url: str, timeout: float = 3.0) -> str:
