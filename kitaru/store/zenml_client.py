@@ -13,15 +13,8 @@ from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
 from kitaru import startup
-from kitaru.errors import (
-    CredentialsError,
-    InvalidSecretError,
-    KitaruError,
-    SecretExistsError,
-    SecretNotFoundError,
-    StoreError,
-    StoreUnreachableError,
-)
+from kitaru.errors import KitaruError, SecretNotFoundError, StoreError
+from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.lost_updates import write_until_kept
 from kitaru.store.server_config import is_server_url, store_url
@@ -73,25 +66,18 @@ def check_reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
     except ssl.SSLError:
         return
     except TimeoutError:
-        raise _unreachable(where, f"no answer within {timeout:g} s") from None
+        raise failures.unreachable(where, f"no answer within {timeout:g} s") from None
     except (OSError, http.client.HTTPException) as exc:
         reason = (
             "it closed the connection without answering"
             if isinstance(exc, (ConnectionResetError, http.client.HTTPException))
             else exc.strerror or type(exc).__name__
         )
-        raise _unreachable(where, reason) from None
+        raise failures.unreachable(where, reason) from None
     finally:
         connection.close()
     if status >= 500:
-        raise _unreachable(where, f"it answered HTTP {status}; it may be starting or down")
-
-
-def _unreachable(where: str, reason: str) -> StoreUnreachableError:
-    return StoreUnreachableError(
-        f"cannot reach the ZenML server at {where} ({reason}); "
-        "check ZENML_STORE_URL or `zenml login`"
-    )
+        raise failures.unreachable(where, f"it answered HTTP {status}; it may be starting or down")
 
 
 def fail_fast(zen_store: Any) -> None:
@@ -138,7 +124,6 @@ def quiet_retries() -> None:
 # secret is listed while get, update and delete fail with this KeyError. A server killed
 # in between makes that permanent, and the name stays taken (zenml 0.98.0). kitaru waits
 # out the first case and names the second instead of saying "not found".
-_VALUES_MISSING = "have not been stored"
 VALUES_WAIT_S = (0.1, 0.2, 0.4, 0.8)
 VALUES_LOST_MESSAGE = (
     "the ZenML server lists this secret but holds no values for it (its creation was "
@@ -186,26 +171,22 @@ def translate_errors(action: str) -> Iterator[None]:
     except KitaruError:
         raise
     except KeyError as exc:
-        if _VALUES_MISSING in str(exc):
-            raise ValuesMissingError(f"{action}: {VALUES_LOST_MESSAGE}") from None
-        raise SecretNotFoundError(f"{action}: secret not found") from None
+        if failures.VALUES_MISSING_MARKER in str(exc):
+            raise failures.values_missing(action) from None
+        raise failures.not_found(action) from None
     except EntityExistsError:
-        raise SecretExistsError(f"{action}: a secret with that name already exists") from None
+        raise failures.exists(action) from None
     except (CredentialsNotValid, AuthorizationException):
-        raise CredentialsError(
-            f"{action}: the ZenML server refused the configured credentials "
-            "(check ZENML_STORE_USERNAME/ZENML_STORE_PASSWORD, ZENML_STORE_API_KEY or "
-            "`zenml login`)"
-        ) from None
+        raise failures.refused(action) from None
     except IllegalOperationError:
-        raise StoreError(f"{action}: the ZenML store does not allow this operation") from None
+        raise failures.not_allowed(action) from None
     except ValueError as exc:
         if "maximum total size" in str(exc):
-            raise InvalidSecretError(f"{action}: secret exceeds ZenML's 64 KiB limit") from None
-        raise StoreError(f"{action}: the store rejected the request") from None
+            raise failures.too_big(action) from None
+        raise failures.rejected(action) from None
     except Exception as exc:
         if _is_connection_failure(exc):
-            raise StoreUnreachableError(f"{action}: the ZenML server stopped answering") from None
+            raise failures.stopped(action) from None
         raise StoreError(f"{action}: unexpected {type(exc).__name__} from ZenML") from None
 
 
@@ -275,7 +256,7 @@ class ZenMLClientStore:
         from zenml.client import Client
 
         client = Client()
-        with translate_errors("connecting to the ZenML store"):
+        with translate_errors(failures.CONNECTING):
             zen_store = client.zen_store
         startup.resume()  # zenml is loaded: the CLI's paused collector may run again
         if self._remote:
@@ -332,9 +313,7 @@ class ZenMLClientStore:
             # check trips over the winner's values not being stored yet (404) (zenml
             # 0.98.0). Both mean the name is taken: say so.
             if self._remote and any(ref.private == private for ref in self.find(name)):
-                raise SecretExistsError(
-                    f"{action}: a secret with that name already exists"
-                ) from None
+                raise failures.exists(action) from None
             raise
 
     def update(
