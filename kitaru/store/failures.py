@@ -49,13 +49,21 @@ def not_found(action: str) -> SecretNotFoundError:
 
 # ZenML commits a new secret's row and its values in two steps; until the values land
 # (forever, if the server died in between) a get, update or delete answers 404 with
-# this text (zenml 0.98.0). Both stores report it as ValuesMissingError.
+# this text (zenml 0.98.0). Both stores report it as ValuesMissingError, and wait a
+# moment for the values first (kitaru.store.create_races.patiently).
 VALUES_MISSING_MARKER = "have not been stored"
+VALUES_LOST_MESSAGE = (
+    "the ZenML server lists this secret but holds no values for it (its creation was "
+    "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
+    "remove it from the server's database"
+)
 
 
-def values_missing(action: str) -> SecretNotFoundError:
-    from kitaru.store.zenml_client import VALUES_LOST_MESSAGE, ValuesMissingError
+class ValuesMissingError(SecretNotFoundError):
+    """Listed, but without values: being created right now, or never finished."""
 
+
+def values_missing(action: str) -> ValuesMissingError:
     return ValuesMissingError(f"{action}: {VALUES_LOST_MESSAGE}")
 
 

@@ -12,16 +12,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from kitaru.errors import StoreError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import write_until_kept
 from kitaru.store.rest_connection import ServerConnection, parse
 from kitaru.store.rest_models import SecretPage, SecretResource, ServerInfo
-
-# Shared with ZenMLClientStore (no zenml import): waiting out a secret whose values the
-# server has not stored yet.
-from kitaru.store.zenml_client import ValuesMissingError, patiently
 
 PAGE_SIZE = 1000
 
@@ -85,15 +81,13 @@ class RestSecretStore:
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
         action = f"creating secret '{name}'"
         body = {"name": name, "private": private, "values": dict(values)}
-        try:
-            payload = self.connection.request("POST", "/secrets", action, json=body)
-        except (StoreError, ValuesMissingError):
-            # Two creates of one name that overlap on the server: the loser hits the
-            # database's unique constraint (HTTP 500) or the winner's values not being
-            # stored yet (404). Both mean the name is taken, as ZenMLClientStore says.
-            if any(ref.private == private for ref in self.find(name)):
-                raise failures.exists(action) from None
-            raise
+        payload = create_once(
+            lambda: self.connection.request("POST", "/secrets", action, json=body),
+            self.find,
+            name,
+            private,
+            action,
+        )
         return _resource(payload, action)
 
     def update(

@@ -6,16 +6,17 @@ import logging
 import sys
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
 from kitaru import startup
-from kitaru.errors import KitaruError, SecretNotFoundError, StoreError
+from kitaru.errors import KitaruError, StoreError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import write_until_kept
 from kitaru.store.server_config import is_server_url, store_url
 from kitaru.store.workers import remote_workers
@@ -118,35 +119,6 @@ def quiet_retries() -> None:
     prints a line to stdout (into `-o json` too). Let ZenML's verbosity decide."""
     urllib3_logger = logging.getLogger("urllib3")
     urllib3_logger.setLevel(max(urllib3_logger.level, logging.root.level))
-
-
-# ZenML commits a new secret's row and its values in two steps, so for a moment a new
-# secret is listed while get, update and delete fail with this KeyError. A server killed
-# in between makes that permanent, and the name stays taken (zenml 0.98.0). kitaru waits
-# out the first case and names the second instead of saying "not found".
-VALUES_WAIT_S = (0.1, 0.2, 0.4, 0.8)
-VALUES_LOST_MESSAGE = (
-    "the ZenML server lists this secret but holds no values for it (its creation was "
-    "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
-    "remove it from the server's database"
-)
-
-
-class ValuesMissingError(SecretNotFoundError):
-    """Listed, but without values: being created right now, or never finished."""
-
-
-T = TypeVar("T")
-
-
-def patiently(call: Callable[[], T]) -> T:
-    """Retry a call that met a secret still being created (about 1.5 s in all)."""
-    for delay in VALUES_WAIT_S:
-        try:
-            return call()
-        except ValuesMissingError:
-            time.sleep(delay)
-    return call()
 
 
 def _is_connection_failure(exc: BaseException) -> bool:
@@ -303,18 +275,15 @@ class ZenMLClientStore:
 
         client = self._client()
         action = f"creating secret '{name}'"
-        try:
+
+        def write() -> StoredSecret:
             with translate_errors(action):
                 request = SecretRequest(name=name, values=cast(Any, dict(values)), private=private)
                 return _stored(client.zen_store.create_secret(secret=request))
-        except (StoreError, ValuesMissingError):
-            # Two creates of one name that overlap on a server: the loser either passes the
-            # existence check and hits the database's unique constraint (HTTP 500), or its
-            # check trips over the winner's values not being stored yet (404) (zenml
-            # 0.98.0). Both mean the name is taken: say so.
-            if self._remote and any(ref.private == private for ref in self.find(name)):
-                raise failures.exists(action) from None
-            raise
+
+        if not self._remote:
+            return write()
+        return create_once(write, self.find, name, private, action)
 
     def update(
         self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]

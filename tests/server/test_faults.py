@@ -15,7 +15,7 @@ import kitaru
 import kitaru.store
 from kitaru.errors import CredentialsError, SecretNotFoundError
 from kitaru.store import StoredSecret, open_store
-from kitaru.store.zenml_client import VALUES_LOST_MESSAGE
+from kitaru.store.failures import VALUES_LOST_MESSAGE
 from tests.conftest import PYTHON, Cli, all_output
 from tests.server.endpoints import closing_port, silent_port, status_port
 from tests.server.fixtures import ServerSession

@@ -1,0 +1,53 @@
+"""Races around creating a secret on a ZenML server, handled alike by both stores.
+
+ZenML commits a new secret's row and its values in two steps, so for a moment a new
+secret is listed while get, update and delete fail because its values are not stored
+yet (``failures.ValuesMissingError``). kitaru waits that out; a creation that never
+finished is then reported as such instead of as "not found".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+from kitaru.errors import StoreError
+from kitaru.store import failures
+from kitaru.store.base import SecretRef
+
+VALUES_WAIT_S = (0.1, 0.2, 0.4, 0.8)
+
+T = TypeVar("T")
+
+
+def patiently(call: Callable[[], T]) -> T:
+    """Retry a call that met a secret still being created (about 1.5 s in all)."""
+    for delay in VALUES_WAIT_S:
+        try:
+            return call()
+        except failures.ValuesMissingError:
+            time.sleep(delay)
+    return call()
+
+
+def create_once(
+    create: Callable[[], T],
+    find: Callable[[str], Sequence[SecretRef]],
+    name: str,
+    private: bool,
+    action: str,
+) -> T:
+    """``create()``, reporting "already exists" when it lost a race for the name.
+
+    Two creates of one name that overlap on a server: the loser either passes the
+    existence check and hits the database's unique constraint (HTTP 500), or its check
+    trips over the winner's values not being stored yet (404) (zenml 0.98.0). Both
+    mean the name is taken, which a fresh look-up of the name confirms.
+    """
+    try:
+        return create()
+    except (StoreError, failures.ValuesMissingError):
+        if any(ref.private == private for ref in find(name)):
+            raise failures.exists(action) from None
+        raise
