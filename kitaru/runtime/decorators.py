@@ -13,8 +13,9 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from kitaru.errors import SecretLeakError
-from kitaru.runtime.reads import reading_scope
+from kitaru.runtime.reads import current_reads, reading_scope
 from kitaru.runtime.scan import SecretRead, find_secret
+from kitaru.runtime.streams import masked_streams
 
 if TYPE_CHECKING:
     from zenml.pipelines.pipeline_definition import Pipeline
@@ -47,25 +48,37 @@ def _leak_error(checkpoint: str, read: SecretRead) -> SecretLeakError:
     )
 
 
+def _argument_error(checkpoint: str, read: SecretRead) -> SecretLeakError:
+    return SecretLeakError(
+        f"the flow passes the value of key '{read.key}' of secret '{read.secret}' to "
+        f"checkpoint '{checkpoint}'; ZenML would store it as a plain-text step parameter. "
+        "Call get_secret inside the checkpoint instead"
+    )
+
+
+def _raise(error: SecretLeakError) -> None:
+    watching = _flow_leaks.get()
+    if watching is not None:
+        watching.append(error)
+    raise error
+
+
 def _guard(result: Any, checkpoint: str, reads: list[SecretRead], allow: bool) -> Any:
     if not allow:
         leaked = find_secret(result, reads)
         if leaked is not None:
-            error = _leak_error(checkpoint, leaked)
-            watching = _flow_leaks.get()
-            if watching is not None:
-                watching.append(error)
-            raise error
+            _raise(_leak_error(checkpoint, leaked))
     return result
 
 
 def guarded(func: F, checkpoint: str, allow_secret_output: bool = False) -> F:
-    """``func`` remembering the values it reads and refusing to return any of them."""
+    """``func`` remembering the values it reads, masking them in what it prints, and
+    refusing to return any of them."""
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
-            with reading_scope() as reads:
+            with reading_scope() as reads, masked_streams():
                 result = await func(*args, **kwargs)
             return _guard(result, checkpoint, reads, allow_secret_output)
 
@@ -73,7 +86,7 @@ def guarded(func: F, checkpoint: str, allow_secret_output: bool = False) -> F:
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
-        with reading_scope() as reads:
+        with reading_scope() as reads, masked_streams():
             result = func(*args, **kwargs)
         return _guard(result, checkpoint, reads, allow_secret_output)
 
@@ -86,6 +99,9 @@ def _call_checkpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
     (ZenML alone would run a step called outside a pipeline as a one-step pipeline.)
     """
     if _in_flow.get():
+        leaked = find_secret((args, kwargs), current_reads())
+        if leaked is not None:
+            _raise(_argument_error(self.name, leaked))
         return super(Checkpoint, self).__call__(*args, **kwargs)
     return self.entrypoint(*args, **kwargs)
 
@@ -137,8 +153,9 @@ def checkpoint(
 
     It fails with ``SecretLeakError`` if it returns a value it read with ``get_secret``,
     because ZenML stores step outputs as artifacts in plain text; pass
-    ``allow_secret_output=True`` when that is intended. Other options go to
-    ``zenml.step`` unchanged (``name``, ``enable_cache``, ``retry``, ...).
+    ``allow_secret_output=True`` when that is intended. Inside a flow, it also fails if
+    an argument holds a value the flow body read (ZenML would store it as a parameter).
+    Other options go to ``zenml.step`` unchanged (``name``, ``enable_cache``, ``retry``, ...).
     """
 
     def decorate(func: Callable[..., Any]) -> BaseStep:
@@ -156,7 +173,9 @@ def _flow_body(func: F) -> F:
     def body(*args: Any, **kwargs: Any) -> Any:
         token = _in_flow.set(True)
         try:
-            return func(*args, **kwargs)
+            # What the body reads must not reach a checkpoint as an argument.
+            with reading_scope(), masked_streams():
+                return func(*args, **kwargs)
         finally:
             _in_flow.reset(token)
 

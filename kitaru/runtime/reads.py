@@ -39,6 +39,12 @@ def reading_scope() -> Iterator[list[SecretRead]]:
         _scopes.reset(token)
 
 
+def current_reads() -> list[SecretRead]:
+    """What the innermost running checkpoint or flow body has read so far."""
+    scopes = _scopes.get()
+    return scopes[-1] if scopes else []
+
+
 def on_secret_read(secret: Secret) -> None:
     """Read observer: mask the values in logs, remember them, warn on import-time reads."""
     remember_values(secret.values.values())

@@ -16,6 +16,8 @@ from kitaru.runtime import Checkpoint, Flow, checkpoint
 from tests.conftest import KitaruEnv
 from tests.runtime import workflows
 
+REPO = Path(__file__).resolve().parents[2]
+
 
 def make_token() -> str:
     return f"ghp_{uuid.uuid4().hex}"
@@ -152,6 +154,42 @@ def test_leak_inside_a_flow_is_not_persisted_anywhere(
     assert files_containing(flow_env.root, flow_token.encode()) == []
     step_logs = files_containing(flow_env.root, b"about to use token ***")
     assert step_logs and all(p.suffix == ".log" for p in step_logs)
+
+
+def test_prints_inside_a_flow_are_masked_in_stored_logs_and_console(
+    flow_token: str, flow_env: KitaruEnv
+) -> None:
+    """A real process: ZenML keeps a step's prints only where it wrapped sys.stdout and
+    sys.stderr itself, which pytest's capture prevents in this one."""
+    env = {**flow_env.env, "ZENML_LOGGING_VERBOSITY": "INFO", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.runtime.run_flow", "printing_flow"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert flow_token not in result.stdout + result.stderr
+    assert "printed token ***" in result.stdout + result.stderr
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+    step_logs = files_containing(flow_env.root, b"printed token ***")
+    assert step_logs and all(p.suffix == ".log" for p in step_logs)
+
+
+def test_a_value_read_by_the_flow_body_never_becomes_a_step_parameter(
+    flow_token: str, flow_env: KitaruEnv, capfd: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SecretLeakError) as caught:
+        workflows.argument_flow()
+    message = str(caught.value)
+    assert "'GITHUB_TOKEN' of secret 'github-creds' to checkpoint 'use_token'" in message
+    assert flow_token not in message
+    assert flow_token not in "".join(capfd.readouterr())
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+    from zenml.client import Client
+
+    assert Client().list_pipeline_runs().total == 0  # refused before a run was made
 
 
 def test_allow_secret_output_lets_the_value_through(flow_token: str) -> None:

@@ -7,6 +7,7 @@ The first checkpoint is the documented example, verbatim.
 from __future__ import annotations
 
 import logging
+import sys
 
 from kitaru import checkpoint, flow, get_secret
 
@@ -35,6 +36,14 @@ def hand_out_token() -> str:
     return token
 
 
+@checkpoint(enable_cache=False)
+def print_token() -> int:
+    token = get_secret("github-creds").values["GITHUB_TOKEN"]
+    print(f"printed token {token}")
+    print(token, file=sys.stderr)
+    return len(token)
+
+
 @flow
 def documented_flow() -> None:
     call_external_service()
@@ -43,6 +52,22 @@ def documented_flow() -> None:
 @flow(enable_cache=False)
 def leaking_flow() -> None:
     leak_token()
+
+
+@flow(enable_cache=False)
+def printing_flow() -> None:
+    print_token()
+
+
+@checkpoint(enable_cache=False)
+def use_token(token: str, settings: dict[str, str]) -> int:
+    return len(token) + len(settings)
+
+
+@flow(enable_cache=False)
+def argument_flow() -> None:
+    token = get_secret("github-creds").values["GITHUB_TOKEN"]
+    use_token("public", {"header": f"Bearer {token}"})
 
 
 @flow(enable_cache=False)
