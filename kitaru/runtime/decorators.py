@@ -13,7 +13,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from kitaru.errors import SecretLeakError
-from kitaru.runtime.reads import current_reads, reading_scope
+from kitaru.runtime.reads import all_reads, reading_scope
 from kitaru.runtime.scan import SecretRead, find_secret
 from kitaru.runtime.streams import masked_streams
 
@@ -48,11 +48,11 @@ def _leak_error(checkpoint: str, read: SecretRead) -> SecretLeakError:
     )
 
 
-def _argument_error(checkpoint: str, read: SecretRead) -> SecretLeakError:
+def _parameter_error(target: str, read: SecretRead) -> SecretLeakError:
     return SecretLeakError(
-        f"the flow passes the value of key '{read.key}' of secret '{read.secret}' to "
-        f"checkpoint '{checkpoint}'; ZenML would store it as a plain-text step parameter. "
-        "Call get_secret inside the checkpoint instead"
+        f"the value of key '{read.key}' of secret '{read.secret}' is passed to {target}; "
+        "ZenML would store it as a plain-text parameter. Call get_secret inside the "
+        "checkpoint instead"
     )
 
 
@@ -99,15 +99,18 @@ def _call_checkpoint(self: Any, *args: Any, **kwargs: Any) -> Any:
     (ZenML alone would run a step called outside a pipeline as a one-step pipeline.)
     """
     if _in_flow.get():
-        leaked = find_secret((args, kwargs), current_reads())
+        leaked = find_secret((args, kwargs), all_reads())
         if leaked is not None:
-            _raise(_argument_error(self.name, leaked))
+            _raise(_parameter_error(f"checkpoint '{self.name}'", leaked))
         return super(Checkpoint, self).__call__(*args, **kwargs)
     return self.entrypoint(*args, **kwargs)
 
 
 def _call_flow(self: Any, *args: Any, **kwargs: Any) -> Any:
     """Run the pipeline; if a checkpoint leaked, say so rather than "step failed"."""
+    leaked = find_secret((args, kwargs), all_reads())
+    if leaked is not None:
+        raise _parameter_error(f"flow '{self.name}'", leaked)
     leaks: list[SecretLeakError] = []
     token = _flow_leaks.set(leaks)
     try:
@@ -154,7 +157,8 @@ def checkpoint(
     It fails with ``SecretLeakError`` if it returns a value it read with ``get_secret``,
     because ZenML stores step outputs as artifacts in plain text; pass
     ``allow_secret_output=True`` when that is intended. Inside a flow, it also fails if
-    an argument holds a value the flow body read (ZenML would store it as a parameter).
+    an argument holds a value read with ``get_secret`` (ZenML would store it as a
+    parameter).
     Other options go to ``zenml.step`` unchanged (``name``, ``enable_cache``, ``retry``, ...).
     """
 
@@ -173,7 +177,6 @@ def _flow_body(func: F) -> F:
     def body(*args: Any, **kwargs: Any) -> Any:
         token = _in_flow.set(True)
         try:
-            # What the body reads must not reach a checkpoint as an argument.
             with reading_scope(), masked_streams():
                 return func(*args, **kwargs)
         finally:
@@ -197,7 +200,8 @@ def flow(
 
     Options go to ``zenml.pipeline`` unchanged. Calling the flow returns what ZenML
     returns (the pipeline run); a checkpoint's ``SecretLeakError`` is re-raised as such
-    when the orchestrator runs steps in this process (the default local one does).
+    when the orchestrator runs steps in this process (the default local one does). A
+    call with an argument holding a value read with ``get_secret`` fails before the run.
     """
 
     def decorate(func: Callable[..., Any]) -> Pipeline:

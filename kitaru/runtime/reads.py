@@ -7,6 +7,7 @@ This module imports neither zenml nor the decorators, so kitaru.secrets can regi
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -27,6 +28,11 @@ _scopes: ContextVar[tuple[list[SecretRead], ...]] = ContextVar(
     "kitaru_checkpoint_reads", default=()
 )
 
+# Every read of the process, in order, for as long as the process lives (as the log
+# masking remembers values).
+_all: dict[SecretRead, None] = {}
+_all_lock = threading.Lock()
+
 
 @contextmanager
 def reading_scope() -> Iterator[list[SecretRead]]:
@@ -39,18 +45,21 @@ def reading_scope() -> Iterator[list[SecretRead]]:
         _scopes.reset(token)
 
 
-def current_reads() -> list[SecretRead]:
-    """What the innermost running checkpoint or flow body has read so far."""
-    scopes = _scopes.get()
-    return scopes[-1] if scopes else []
+def all_reads() -> list[SecretRead]:
+    """Every value this process has read, wherever: none may become a step or flow
+    parameter, which ZenML stores in plain text."""
+    with _all_lock:
+        return list(_all)
 
 
 def on_secret_read(secret: Secret) -> None:
     """Read observer: mask the values in logs, remember them, warn on import-time reads."""
     remember_values(secret.values.values())
+    reads = [SecretRead(secret.name, key, value) for key, value in secret.values.items()]
+    with _all_lock:
+        _all.update(dict.fromkeys(reads))
     scopes = _scopes.get()
     if scopes:
-        reads = [SecretRead(secret.name, key, value) for key, value in secret.values.items()]
         for scope in scopes:
             scope.extend(reads)
         return

@@ -183,13 +183,28 @@ def test_a_value_read_by_the_flow_body_never_becomes_a_step_parameter(
     with pytest.raises(SecretLeakError) as caught:
         workflows.argument_flow()
     message = str(caught.value)
-    assert "'GITHUB_TOKEN' of secret 'github-creds' to checkpoint 'use_token'" in message
+    assert "'GITHUB_TOKEN' of secret 'github-creds' is passed to checkpoint 'use_token'" in message
     assert flow_token not in message
     assert flow_token not in "".join(capfd.readouterr())
     assert files_containing(flow_env.root, flow_token.encode()) == []
     from zenml.client import Client
 
     assert Client().list_pipeline_runs().total == 0  # refused before a run was made
+
+
+def test_a_value_read_anywhere_never_becomes_a_flow_parameter(
+    flow_token: str, flow_env: KitaruEnv
+) -> None:
+    token = kitaru.get_secret("github-creds").values["GITHUB_TOKEN"]
+    with pytest.raises(SecretLeakError) as caught:
+        workflows.parameter_flow(token=f"prefix-{token}")
+    message = str(caught.value)
+    assert "'GITHUB_TOKEN' of secret 'github-creds' is passed to flow 'parameter_flow'" in message
+    assert flow_token not in message
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+    from zenml.client import Client
+
+    assert Client().list_pipeline_runs().total == 0
 
 
 def test_allow_secret_output_lets_the_value_through(flow_token: str) -> None:

@@ -71,5 +71,10 @@ def argument_flow() -> None:
 
 
 @flow(enable_cache=False)
+def parameter_flow(token: str) -> None:
+    use_token("public", {"length": str(len(token))})
+
+
+@flow(enable_cache=False)
 def allowed_flow() -> None:
     hand_out_token()
