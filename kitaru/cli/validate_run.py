@@ -37,41 +37,13 @@ def _checker(kind: Kind) -> Callable[[str | Path], list[Finding]]:
     return validate_env_file
 
 
-def _is_error(finding: Finding) -> bool:
-    return finding.severity.value == "error"
-
-
-def _github(finding: Finding) -> str:
-    from kitaru.sync.report import annotation
-
-    return annotation(
-        "error" if _is_error(finding) else "warning",
-        f"{finding.code} {finding.message}",
-        file=finding.path,
-        line=finding.line,
-        col=finding.col,
-        title=f"kitaru {finding.code}",
-    )
-
-
-def _as_json(finding: Finding) -> dict[str, object]:
-    return {
-        "file": finding.path,
-        "line": finding.line,
-        "col": finding.col,
-        "code": finding.code,
-        "severity": finding.severity.value,
-        "message": finding.message,
-    }
-
-
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> tuple[str, str]:
     """(stdout, stderr) for the findings of ``files`` in ``fmt``."""
-    errors = sum(map(_is_error, findings))
+    errors = sum(f.is_error for f in findings)
     warnings = len(findings) - errors
     summary = (
         f"{_plural(len(files), 'file')} checked: "
@@ -83,12 +55,14 @@ def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> tuple
         payload = {
             "format_version": FORMAT_VERSION,
             "files": list(files),
-            "findings": [_as_json(f) for f in findings],
+            "findings": [f.as_json() for f in findings],
             "summary": {"files": len(files), "errors": errors, "warnings": warnings},
         }
         return json.dumps(payload, indent=2) + "\n", ""
     if fmt == "github":
-        return "".join(_github(f) + "\n" for f in findings), summary + "\n"
+        from kitaru.sync.report import finding_annotation
+
+        return "".join(finding_annotation(f) + "\n" for f in findings), summary + "\n"
     return "".join(f.render() + "\n" for f in findings), summary + "\n"
 
 
@@ -131,7 +105,7 @@ def run(
     stdout, stderr = render(findings, paths, fmt)
     out.write(stdout)
     err.write(stderr)
-    failing = [f for f in findings if strict or _is_error(f)]
+    failing = [f for f in findings if strict or f.is_error]
     return 1 if failing else 0
 
 

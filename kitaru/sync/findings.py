@@ -58,6 +58,21 @@ class Finding:
     message: str
     severity: Severity = Severity.error
 
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.error
+
+    def as_json(self) -> dict[str, object]:
+        """The finding in the JSON reports of `plan`/`apply` and `validate`."""
+        return {
+            "file": self.path,
+            "line": self.line,
+            "col": self.col,
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
     def render(self) -> str:
         label = "" if self.severity is Severity.error else "warning: "
         return f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"

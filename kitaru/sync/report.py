@@ -411,32 +411,24 @@ def render_findings(findings: Sequence[Finding], fmt: str) -> str:
     if fmt == "json":
         payload = {
             "format_version": FORMAT_VERSION,
-            "errors": [
-                {
-                    "file": f.path,
-                    "line": f.line,
-                    "col": f.col,
-                    "code": f.code,
-                    "severity": f.severity.value,
-                    "message": f.message,
-                }
-                for f in findings
-            ],
+            "errors": [f.as_json() for f in findings],
         }
         return json.dumps(payload, indent=2)
     if fmt == "github":
-        return "\n".join(
-            annotation(
-                "error" if f.severity.value == "error" else "warning",
-                f"{f.code} {f.message}",
-                file=f.path,
-                line=f.line,
-                col=f.col,
-                title=f"kitaru {f.code}",
-            )
-            for f in findings
-        )
+        return "\n".join(finding_annotation(f) for f in findings)
     return "\n".join(f.render() for f in findings)
+
+
+def finding_annotation(finding: Finding) -> str:
+    """One finding as a GitHub workflow annotation on its file, line and column."""
+    return annotation(
+        "error" if finding.is_error else "warning",
+        f"{finding.code} {finding.message}",
+        file=finding.path,
+        line=finding.line,
+        col=finding.col,
+        title=f"kitaru {finding.code}",
+    )
 
 
 def stderr_is_tty() -> bool:
