@@ -128,12 +128,8 @@ class Runner:
         self.root = root
         self.repeats = repeats
 
-    def _logged(self) -> int:
-        text = self.server.log_path.read_text(errors="replace")
-        return sum(1 for line in text.splitlines() if "uvicorn.access" in line)
-
     def run(self, env: dict[str, str], *args: str) -> Sample:
-        before = self._logged()
+        before = self.server.requests_logged()
         started = time.perf_counter()
         result = subprocess.run(
             [*CLI, *args], env=env, cwd=self.root, capture_output=True, text=True, timeout=600
@@ -142,7 +138,7 @@ class Runner:
         if result.returncode != 0:
             sys.exit(f"kitaru {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
         time.sleep(0.3)  # let the server flush its access log
-        return Sample(elapsed, self._logged() - before)
+        return Sample(elapsed, self.server.requests_logged() - before)
 
 
 class Floor:

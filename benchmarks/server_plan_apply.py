@@ -99,13 +99,9 @@ class ServerMeter:
     any client) and the CPU seconds its process spent on them."""
 
     def __init__(self, server: ZenMLServer) -> None:
-        self.path = server.log_path
+        self.requests = server.requests_logged
         assert server.pid is not None
         self.stat = Path(f"/proc/{server.pid}/stat")
-
-    def requests(self) -> int:
-        text = self.path.read_text(errors="replace")
-        return sum(1 for line in text.splitlines() if "uvicorn.access" in line)
 
     def cpu_seconds(self) -> float:
         fields = self.stat.read_text().rsplit(")", 1)[1].split()

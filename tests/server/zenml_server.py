@@ -147,6 +147,11 @@ class ZenMLServer:
         except httpx.HTTPError:
             return False
 
+    def requests_logged(self) -> int:
+        """How many requests the server has answered so far (uvicorn's access log)."""
+        text = self.log_path.read_text(errors="replace")
+        return sum(1 for line in text.splitlines() if "uvicorn.access" in line)
+
     def log_tail(self, lines: int = 30) -> str:
         if not self.log_path.exists():
             return "(no log)"
