@@ -158,8 +158,8 @@ def checkpoint(
     because ZenML stores step outputs as artifacts in plain text; pass
     ``allow_secret_output=True`` when that is intended. Inside a flow, it also fails if
     an argument holds a value read with ``get_secret`` (ZenML would store it as a
-    parameter).
-    Other options go to ``zenml.step`` unchanged (``name``, ``enable_cache``, ``retry``, ...).
+    parameter). Other options go to ``zenml.step`` unchanged (``name``, ``enable_cache``,
+    ``retry``, ...).
     """
 
     def decorate(func: Callable[..., Any]) -> BaseStep:
@@ -177,7 +177,7 @@ def _flow_body(func: F) -> F:
     def body(*args: Any, **kwargs: Any) -> Any:
         token = _in_flow.set(True)
         try:
-            with reading_scope(), masked_streams():
+            with masked_streams():
                 return func(*args, **kwargs)
         finally:
             _in_flow.reset(token)
