@@ -6,6 +6,8 @@ the same to users; the texts live here so they cannot drift apart.
 
 from __future__ import annotations
 
+import re
+
 from kitaru.errors import (
     CredentialsError,
     InvalidSecretError,
@@ -85,3 +87,37 @@ def rejected(action: str) -> StoreError:
 
 def server_failed(action: str, status: int) -> StoreError:
     return StoreError(f"{action}: the ZenML server failed (HTTP {status}); try again later")
+
+
+_EXTRA_HINT = re.compile(r"zenml\[([a-z0-9][a-z0-9_-]*)\]")
+
+
+def missing_part(action: str, exc: ImportError) -> StoreError:
+    """ZenML lacks an optional part the configured store needs (an extra, a module).
+
+    ZenML's own text names the extra (e.g. ``zenml[local]`` for the embedded store);
+    kitaru only takes that name from it, pinned to the installed zenml version.
+    """
+    hint = _EXTRA_HINT.search(str(exc))
+    if hint is not None:
+        fix = f"pip install 'zenml[{hint.group(1)}]=={_zenml_version()}'"
+        return StoreError(f"{action}: zenml's '{hint.group(1)}' extra is not installed; run: {fix}")
+    module = (exc.name or "").split(".")[0]
+    if module and _MODULE_NAME.fullmatch(module):
+        return StoreError(
+            f"{action}: the Python package '{module}' that ZenML needs is not installed; run: "
+            f"pip install {module}"
+        )
+    return StoreError(f"{action}: ZenML could not load one of its optional parts")
+
+
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _zenml_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("zenml")
+    except PackageNotFoundError:
+        return "0.98.0"

@@ -148,6 +148,8 @@ def translate_errors(action: str) -> Iterator[None]:
         raise failures.not_found(action) from None
     except EntityExistsError:
         raise failures.exists(action) from None
+    except ImportError as exc:
+        raise failures.missing_part(action, exc) from None
     except (CredentialsNotValid, AuthorizationException):
         raise failures.refused(action) from None
     except IllegalOperationError:
@@ -212,11 +214,12 @@ class ZenMLClientStore:
         expected = store_url()  # found in milliseconds, before zenml's seconds of import
         if is_server_url(expected):
             check_reachable(str(expected))
-        from zenml.config.global_config import GlobalConfiguration
+        with translate_errors(failures.CONNECTING):
+            from zenml.config.global_config import GlobalConfiguration
 
-        keep_stdout_for_output()
-        quiet_retries()
-        url = GlobalConfiguration().store_configuration.url
+            keep_stdout_for_output()
+            quiet_retries()
+            url = GlobalConfiguration().store_configuration.url
         self._remote = is_server_url(url)
         if self._remote and url != expected:
             check_reachable(url)
