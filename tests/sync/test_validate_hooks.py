@@ -1,9 +1,11 @@
-"""The hooks in .pre-commit-hooks.yaml, run by the real `pre-commit try-repo`.
+"""The hooks in .pre-commit-hooks.yaml, run by the real `pre-commit` from the README's snippet.
 
 pre-commit installs kitaru (language: python) into a fresh virtualenv, which takes about
-a minute, and try-repo makes a new one per call: so the whole check is one call over a
-project holding good and bad files for both hooks. The hook repository is a copy of the
-committed tree (HEAD), so uncommitted work elsewhere in the checkout cannot break it.
+a minute: so the whole check is one `pre-commit run` over a project holding good and bad
+files for both hooks, configured with the README's `.pre-commit-config.yaml` as written,
+with only its two placeholders filled in (the repository and the commit it is pinned to).
+The hook repository is a copy of the committed tree (HEAD), so uncommitted work elsewhere
+in the checkout cannot break it.
 """
 
 from __future__ import annotations
@@ -69,8 +71,22 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return committed_repo(root)
 
 
+def readme_pre_commit_config() -> str:
+    """The README's snippet, verbatim."""
+    text = (REPO / "README.md").read_text()
+    (snippet,) = re.findall(r"```yaml\n(# \.pre-commit-config\.yaml\n.+?)```", text, re.DOTALL)
+    return snippet
+
+
+def filled_in(snippet: str, repo: Path, commit: str) -> str:
+    assert "repo: https://github.com/<org>/kitaru\n" in snippet
+    assert re.search(r"rev: <commit>\s", snippet), "the snippet pins a commit"
+    snippet = snippet.replace("https://github.com/<org>/kitaru", str(repo))
+    return snippet.replace("rev: <commit>", f"rev: {commit}")
+
+
 @pytest.fixture(scope="session")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(tmp_path_factory: pytest.TempPathFactory, hook_repo: Path) -> Path:
     root = tmp_path_factory.mktemp("project")
     files = {
         "good/secrets.yaml": REPO / "examples" / "secrets.yaml",
@@ -82,17 +98,23 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for name, source in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, root / name)
+    commit = git("rev-parse", "HEAD", cwd=hook_repo).decode().strip()
+    config = filled_in(readme_pre_commit_config(), hook_repo, commit)
+    (root / ".pre-commit-config.yaml").write_text(config)
     return committed_repo(root)
 
 
 @pytest.fixture(scope="session")
-def try_repo(hook_repo: Path, project: Path) -> subprocess.CompletedProcess[str]:
+def hooks_run(
+    project: Path, tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess[str]:
+    home = tmp_path_factory.mktemp("pre_commit_home")
     return subprocess.run(
-        [str(PRE_COMMIT), "try-repo", str(hook_repo), "--all-files", "--color", "never"],
+        [str(PRE_COMMIT), "run", "--all-files", "--color", "never"],
         cwd=project,
         capture_output=True,
         text=True,
-        env={**os.environ, **GIT_ENV},
+        env={**os.environ, **GIT_ENV, "PRE_COMMIT_HOME": str(home)},
         timeout=900,
     )
 
@@ -119,10 +141,10 @@ def test_hooks_file_uses_current_stage_names() -> None:
 
 
 def test_bad_files_fail_with_their_findings_and_good_ones_pass(
-    try_repo: subprocess.CompletedProcess[str],
+    hooks_run: subprocess.CompletedProcess[str],
 ) -> None:
-    output = try_repo.stdout + try_repo.stderr
-    assert try_repo.returncode == 1, output
+    output = hooks_run.stdout + hooks_run.stderr
+    assert hooks_run.returncode == 1, output
     assert re.search(r"^kitaru secrets validate\.+Failed$", output, re.MULTILINE), output
     assert re.search(r"^kitaru secrets validate-env\.+Failed$", output, re.MULTILINE), output
     shown = [(path, int(line), int(col), code) for path, line, col, code in FINDING.findall(output)]
