@@ -184,22 +184,29 @@ class _CurrentStderr:
         sys.stderr.flush()
 
 
-def keep_stdout_for_output() -> None:
-    """Send ZenML's console log to stderr: stdout carries kitaru's output (e.g. JSON).
+@contextmanager
+def zenml_console_on_stderr() -> Iterator[None]:
+    """ZenML's console log goes to stderr while kitaru opens the store: stdout is the
+    caller's (the CLI's JSON, or the output of a user's own program using the SDK).
 
-    ZenML's console handler writes to stdout, so a notice such as "Setting the global
-    active stack to default." would corrupt `-o json` whenever a user raises ZenML's
-    log level.
+    On first use ZenML announces its set-up ("Creating default stack...") through a
+    console handler that writes to stdout. The console script keeps that handler on
+    stderr for good; a library call hands ZenML its own stream back afterwards.
     """
-    if not startup.zenml_console_to_stderr:
-        return
     from zenml.logger import ZenMLConsoleHandler
 
+    moved: list[tuple[logging.StreamHandler[Any], Any]] = []
     for handler in logging.getLogger().handlers:
         if isinstance(handler, ZenMLConsoleHandler) and not isinstance(
             handler.stream, _CurrentStderr
         ):
-            handler.setStream(_CurrentStderr())
+            moved.append((handler, handler.setStream(_CurrentStderr())))
+    try:
+        yield
+    finally:
+        if not startup.zenml_console_to_stderr:
+            for handler, stream in moved:
+                handler.setStream(stream)
 
 
 class ZenMLClientStore:
@@ -217,9 +224,9 @@ class ZenMLClientStore:
         with translate_errors(failures.CONNECTING):
             from zenml.config.global_config import GlobalConfiguration
 
-            keep_stdout_for_output()
             quiet_retries()
-            url = GlobalConfiguration().store_configuration.url
+            with zenml_console_on_stderr():
+                url = GlobalConfiguration().store_configuration.url
         self._remote = is_server_url(url)
         if self._remote and url != expected:
             check_reachable(url)
@@ -231,7 +238,7 @@ class ZenMLClientStore:
         from zenml.client import Client
 
         client = Client()
-        with translate_errors(failures.CONNECTING):
+        with translate_errors(failures.CONNECTING), zenml_console_on_stderr():
             zen_store = client.zen_store
         startup.resume()  # zenml is loaded: the CLI's paused collector may run again
         if self._remote:
