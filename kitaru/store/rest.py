@@ -91,7 +91,12 @@ class RestSecretStore:
         return _resource(payload, action)
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
         action = "updating secret"
         path = _secret_path(secret_id, action)
@@ -105,8 +110,10 @@ class RestSecretStore:
             return _resource(payload, action)
 
         # The server merges without a lock: read back and re-send keys that were lost.
+        if before is None:
+            before = self.get(secret_id).values
         return write_until_kept(
-            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys
+            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
 
     def delete(self, secret_id: str) -> None:

@@ -286,7 +286,12 @@ class ZenMLClientStore:
         return create_once(write, self.find, name, private, action)
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
         from zenml.models import SecretUpdate
 
@@ -303,8 +308,10 @@ class ZenMLClientStore:
 
         if not self._remote:
             return patiently(write)
+        if before is None:
+            before = self.get(secret_id).values
         return write_until_kept(
-            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys
+            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
 
     def delete(self, secret_id: str) -> None:
