@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from kitaru.errors import StoreError
+from kitaru.safe_text import for_terminal
 from kitaru.store.base import StoredSecret
 
 ROUNDS = 6
@@ -93,6 +94,6 @@ def write_until_kept(
         if not lost:
             return current
     raise StoreError(
-        f"updating secret '{name}': other writers changed it at the same time and "
+        f"updating secret '{for_terminal(name)}': other writers changed it at the same time and "
         f"{', '.join(lost)} did not stick after {rounds} attempts; re-run to retry"
     )
