@@ -14,7 +14,7 @@ from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
 from kitaru import startup
-from kitaru.errors import KitaruError, StoreError
+from kitaru.errors import KitaruError, SecretNotFoundError, StoreError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
@@ -367,8 +367,11 @@ class ZenMLClientStore:
 
         if not self._remote:
             return patiently(write)
-        if before is None:
-            before = self.get(secret_id).values
+        if before is None:  # the caller did not say what it saw: read it now
+            try:
+                before = self.get(secret_id).values
+            except SecretNotFoundError:
+                raise failures.not_found("updating secret") from None
         return write_until_kept(
             lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
