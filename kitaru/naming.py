@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 
 from kitaru.errors import InvalidSecretError
+from kitaru.safe_text import for_terminal
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Documented safe set for secret names written by manifests: letters, digits, `.`, `_`, `-`,
@@ -68,6 +69,7 @@ def check_values(
     ``None`` stands for a value the store withheld; it is only allowed when checking a
     merge with stored values, never in what a caller asks to write (ZenML would drop it).
     """
+    name = for_terminal(name)  # the name of a stored secret may hold anything
     for key in values:
         problem = key_problem(key)
         if problem:

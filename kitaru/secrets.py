@@ -183,7 +183,7 @@ def upsert_secret(
     merged: dict[str, str | None] = dict(existing.values)
     merged.update(values)
     check_values(existing.name, merged, allow_unavailable=True)
-    updated = store.update(existing.id, dict(values), [])
+    updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
     return SetOutcome(summarize(updated), False, keys, kept)
 

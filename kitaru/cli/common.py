@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 import typer
 
 from kitaru.errors import KitaruError
+from kitaru.safe_text import for_terminal, to_json
 
 
 class OutputFormat(str, Enum):
@@ -32,11 +32,13 @@ VISIBILITY_OPTION = typer.Option(
 
 
 def echo_json(payload: Any) -> None:
-    typer.echo(json.dumps(payload, indent=2, sort_keys=False))
+    typer.echo(to_json(payload))
 
 
 def echo_error(message: str) -> None:
-    for line in message.splitlines() or [message]:
+    """Each line escaped: a message may quote a name that came from the store."""
+    for line in message.split("\n"):
+        line = for_terminal(line)
         typer.echo(f"Error: {line}" if not line.startswith(("  ", "\t")) else line, err=True)
 
 

@@ -16,6 +16,7 @@ from kitaru.cli.common import (
     reported_errors,
 )
 from kitaru.errors import UsageError
+from kitaru.safe_text import for_terminal as safe
 
 
 def _summary_payload(summary: Any) -> dict[str, Any]:
@@ -93,12 +94,12 @@ def set_command(
             return
         verb = "Created" if outcome.created else "Updated"
         typer.echo(
-            f"{verb} {_visibility(summary.private)} secret '{summary.name}' ({summary.id}); "
-            f"keys set: {', '.join(outcome.keys_written)}"
+            f"{verb} {_visibility(summary.private)} secret '{safe(summary.name)}' "
+            f"({safe(summary.id)}); keys set: {', '.join(outcome.keys_written)}"
         )
         if outcome.visibility_kept:
             typer.echo(
-                f"Note: '{summary.name}' already existed as a {_visibility(summary.private)} "
+                f"Note: '{safe(summary.name)}' already existed as a {_visibility(summary.private)} "
                 f"secret; its visibility was left unchanged."
             )
 
@@ -133,17 +134,18 @@ def show_command(
             echo_json(payload)
             return
         unavailable = set(payload["unavailable_keys"])
-        typer.echo(f"name:       {payload['name']}")
-        typer.echo(f"id:         {payload['id']}")
+        # Names, IDs, keys and values may come from any user of the store: escaped.
+        typer.echo(f"name:       {safe(payload['name'])}")
+        typer.echo(f"id:         {safe(payload['id'])}")
         typer.echo(f"visibility: {_visibility(payload['private'])}")
         typer.echo("keys:" if payload["keys"] else "keys:       (none)")
         for key in payload["keys"]:
             if key in unavailable:
-                typer.echo(f"  {key}  (unavailable)")
+                typer.echo(f"  {safe(key)}  (unavailable)")
             elif show_values:
-                typer.echo(f"  {key}={values[key]}")
+                typer.echo(f"  {safe(key)}={safe(values[key])}")
             else:
-                typer.echo(f"  {key}")
+                typer.echo(f"  {safe(key)}")
 
 
 def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
@@ -165,13 +167,15 @@ def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
         if not summaries:
             typer.echo("No secrets.")
             return
-        width = max(len("NAME"), *(len(s.name) for s in summaries))
+        names = [safe(s.name) for s in summaries]  # from the store: escaped
+        width = max(len("NAME"), *(len(name) for name in names))
         typer.echo(f"{'NAME':<{width}}  VISIBILITY  {'ID':<36}  KEYS")
-        for s in summaries:
+        for name, s in zip(names, summaries, strict=True):
             keys = ", ".join(
-                f"{key} (unavailable)" if key in s.unavailable_keys else key for key in s.keys
+                f"{safe(key)} (unavailable)" if key in s.unavailable_keys else safe(key)
+                for key in s.keys
             )
-            typer.echo(f"{s.name:<{width}}  {_visibility(s.private):<10}  {s.id:<36}  {keys}")
+            typer.echo(f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  {keys}")
 
 
 def delete_command(
@@ -194,4 +198,7 @@ def delete_command(
         if output is OutputFormat.json:
             echo_json({"deleted": True, **_summary_payload(summary)})
             return
-        typer.echo(f"Deleted {_visibility(summary.private)} secret '{summary.name}' ({summary.id})")
+        typer.echo(
+            f"Deleted {_visibility(summary.private)} secret '{safe(summary.name)}' "
+            f"({safe(summary.id)})"
+        )

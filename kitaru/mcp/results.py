@@ -9,19 +9,23 @@ from mcp_types import CallToolResult, TextContent
 from pydantic import BaseModel
 
 from kitaru.errors import KitaruError
+from kitaru.safe_text import for_terminal, to_json
 
 
 def succeeded(payload: BaseModel) -> CallToolResult:
-    """The payload twice, as MCP asks: JSON text for the model, structured for the client."""
+    """The payload twice, as MCP asks: JSON text for the model, structured for the client.
+    The text is ASCII-only JSON: store names reach it escaped, never as raw controls."""
+    data = payload.model_dump(mode="json")
     return CallToolResult(
-        content=[TextContent(type="text", text=payload.model_dump_json(indent=2))],
-        structured_content=payload.model_dump(mode="json"),
+        content=[TextContent(type="text", text=to_json(data))],
+        structured_content=data,
     )
 
 
 def failed(message: str) -> CallToolResult:
     """A tool error whose text is exactly what the CLI prints after ``Error:``."""
-    return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
+    text = "\n".join(for_terminal(line) for line in message.split("\n"))
+    return CallToolResult(content=[TextContent(type="text", text=text)], is_error=True)
 
 
 def run_tool(action: Callable[[], BaseModel]) -> CallToolResult:

@@ -56,9 +56,19 @@ class SecretStore(Protocol):
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret: ...
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
-        """One call that adds/changes ``set_values`` and removes ``remove_keys``."""
+        """One call that adds/changes ``set_values`` and removes ``remove_keys``.
+
+        ``before``: the secret's values as the caller read them before deciding to
+        write (lets the lost-update guard tell a dropped write from a later writer's);
+        a store that needs it and is not given it reads them first.
+        """
         ...
 
     def delete(self, secret_id: str) -> None: ...

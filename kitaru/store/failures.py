@@ -19,6 +19,38 @@ from kitaru.errors import (
 
 CONNECTING = "connecting to the ZenML store"
 
+# Why a server could not be reached: the same words whichever client saw the fault.
+TLS_UNTRUSTED = "TLS certificate not trusted; see ZENML_STORE_VERIFY_SSL"
+TLS_FAILED = "TLS handshake failed"
+HUNG_UP = "it closed the connection without answering"
+
+
+def no_answer(seconds: float) -> str:
+    return f"no answer within {seconds:g} s"
+
+
+def answered_down(status: int) -> str:
+    return f"it answered HTTP {status}; it may be starting or down"
+
+
+def socket_reason(exc: BaseException) -> str | None:
+    """The cause of a failed connection found in ``exc``'s chain, or None: TLS first,
+    then a hang-up, then the OS's words (never the exception's own text)."""
+    import ssl
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return TLS_UNTRUSTED
+        if isinstance(seen, ssl.SSLError):
+            return TLS_FAILED
+        if isinstance(seen, ConnectionResetError | BrokenPipeError | ConnectionAbortedError):
+            return HUNG_UP
+        if isinstance(seen, OSError) and seen.strerror:
+            return seen.strerror
+        seen = seen.__cause__ or seen.__context__
+    return None
+
 
 def unreachable(where: str, reason: str) -> StoreUnreachableError:
     """The first contact failed; ``where`` is ``scheme://host:port`` (no user info)."""

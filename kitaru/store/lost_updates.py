@@ -6,6 +6,11 @@ that overlap on the server can therefore drop each other's keys silently (measur
 on zenml 0.98.0: 8 concurrent updates with different keys kept 1-6 of them). The API
 offers no compare-and-swap, so the only defence is to read back after the other
 in-flight writers have had time to land, and to re-send keys that did not stick.
+
+A key that holds another writer's value was not lost: that writer came later, and
+the last writer wins. Only a key that is absent, or still holds the value it had
+before our write, was dropped by a stale merge; re-sending anything else would make
+concurrent writers of one key overwrite each other in turn.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 
 from kitaru.errors import StoreError
+from kitaru.safe_text import for_terminal
 from kitaru.store.base import StoredSecret
 
 ROUNDS = 6
@@ -22,13 +28,31 @@ MIN_SETTLE_S = 0.05
 MAX_SETTLE_S = 2.0
 
 
+Values = Mapping[str, str | None]
+_ABSENT = object()
+
+
 def lost_keys(
-    stored: Mapping[str, str | None], set_values: Mapping[str, str], remove_keys: Sequence[str]
+    stored: Values,
+    set_values: Mapping[str, str],
+    remove_keys: Sequence[str],
+    before: Values,
 ) -> list[str]:
-    """Keys whose write did not stick; a withheld (``None``) value is given the benefit."""
-    lost = {key for key in remove_keys if key in stored}
+    """Keys whose write a stale merge undid: the key is back to its pre-write state.
+
+    ``before`` is what the caller saw before writing (a key missing from it was
+    absent). A set key was lost when it is absent or still holds its old value
+    (unless that is the value we wrote; a withheld ``None`` gets the benefit of the
+    doubt); a removed key was lost when it is present with its old value. Any other
+    value is a later writer's, and it wins.
+    """
+    lost: set[str] = set()
+    for key in remove_keys:
+        if key in stored and before.get(key, _ABSENT) == stored[key]:
+            lost.add(key)
     for key, value in set_values.items():
-        if key not in stored or stored[key] not in (None, value):
+        now = stored.get(key, _ABSENT)
+        if now is _ABSENT or (now not in (None, value) and before.get(key, _ABSENT) == now):
             lost.add(key)
     return sorted(lost)
 
@@ -45,6 +69,7 @@ def write_until_kept(
     read: Callable[[], StoredSecret],
     set_values: Mapping[str, str],
     remove_keys: Sequence[str],
+    before: Values,
     *,
     rounds: int = ROUNDS,
     sleep: Callable[[float], None] = time.sleep,
@@ -53,6 +78,7 @@ def write_until_kept(
 ) -> StoredSecret:
     """Write, wait, read back; re-send while keys were lost. Returns the state read back.
 
+    ``before`` holds the values of the written keys as the caller last read them.
     Every round re-sends the same update, so retrying is idempotent; after ``rounds``
     the caller gets a conflict error naming the keys (never their values).
     """
@@ -64,10 +90,10 @@ def write_until_kept(
         name = written.name
         sleep(settle_time(clock() - started, jitter()))
         current = read()
-        lost = lost_keys(current.values, set_values, remove_keys)
+        lost = lost_keys(current.values, set_values, remove_keys, before)
         if not lost:
             return current
     raise StoreError(
-        f"updating secret '{name}': other writers changed it at the same time and "
+        f"updating secret '{for_terminal(name)}': other writers changed it at the same time and "
         f"{', '.join(lost)} did not stick after {rounds} attempts; re-run to retry"
     )

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
+from kitaru.errors import SecretNotFoundError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
@@ -91,7 +92,12 @@ class RestSecretStore:
         return _resource(payload, action)
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
         action = "updating secret"
         path = _secret_path(secret_id, action)
@@ -105,8 +111,13 @@ class RestSecretStore:
             return _resource(payload, action)
 
         # The server merges without a lock: read back and re-send keys that were lost.
+        if before is None:  # the caller did not say what it saw: read it now
+            try:
+                before = self.get(secret_id).values
+            except SecretNotFoundError:
+                raise failures.not_found("updating secret") from None
         return write_until_kept(
-            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys
+            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
 
     def delete(self, secret_id: str) -> None:

@@ -143,18 +143,14 @@ def transport_reason(exc: BaseException, read_timeout: float) -> str:
     import httpx
 
     if isinstance(exc, httpx.ConnectTimeout):
-        return f"no answer within {CONNECT_TIMEOUT_S:g} s"
+        return failures.no_answer(CONNECT_TIMEOUT_S)
     if isinstance(exc, httpx.TimeoutException):
-        return f"no answer within {read_timeout:g} s"
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ssl.SSLCertVerificationError):
-            return "TLS certificate not trusted; see ZENML_STORE_VERIFY_SSL"
-        if isinstance(seen, ssl.SSLError):
-            return "TLS handshake failed"
-        if isinstance(seen, OSError) and seen.strerror:
-            return seen.strerror
-        seen = seen.__cause__ or seen.__context__
+        return failures.no_answer(read_timeout)
+    reason = failures.socket_reason(exc)
+    if reason is not None:
+        return reason
+    if isinstance(exc, httpx.RemoteProtocolError):  # closed before any answer
+        return failures.HUNG_UP
     return type(exc).__name__
 
 
@@ -259,6 +255,10 @@ class ServerConnection:
         with self._auth_lock:
             if self._info is None:
                 response = self._send("GET", "/info", None)
+                if response.status_code >= 500:  # as the ZenML client's reachability check
+                    raise failures.unreachable(
+                        display_url(self.config.url), failures.answered_down(response.status_code)
+                    )
                 if response.status_code != 200:
                     raise StoreError(
                         f"{failures.CONNECTING}: {display_url(self.config.url)} does not "

@@ -76,9 +76,14 @@ class ServerStore:
         return self.backend().create(name, values, private)
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
-        return self.backend().update(secret_id, set_values, remove_keys)
+        return self.backend().update(secret_id, set_values, remove_keys, before=before)
 
     def delete(self, secret_id: str) -> None:
         self.backend().delete(secret_id)

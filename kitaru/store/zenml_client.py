@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import time
 import weakref
@@ -13,15 +14,25 @@ from urllib.parse import ParseResult, urlparse
 from uuid import UUID
 
 from kitaru import startup
-from kitaru.errors import KitaruError, StoreError
+from kitaru.errors import KitaruError, SecretNotFoundError, StoreError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import write_until_kept
-from kitaru.store.server_config import is_server_url, store_url
+from kitaru.store.server_config import (
+    DEFAULT_READ_TIMEOUT_S,
+    ServerConfig,
+    Verify,
+    display_url,
+    is_server_url,
+    read_server_config,
+    store_url,
+)
 from kitaru.store.workers import remote_workers
 
 if TYPE_CHECKING:
+    import ssl
+
     from zenml.client import Client
 
 PAGE_SIZE = 1000
@@ -39,46 +50,74 @@ def _proxied(parsed: ParseResult) -> bool:
     return not proxy_bypass(parsed.netloc)
 
 
-def check_reachable(url: str, timeout: float = CONNECT_TIMEOUT_S) -> None:
+def _tls_context(url: str, verify: Verify) -> ssl.SSLContext:
+    """The TLS check ZenML's client would make: ZENML_STORE_VERIFY_SSL decides, and by
+    default the CA bundle requests uses (certifi), like kitaru's REST store."""
+    import ssl
+
+    from kitaru.store.rest_connection import tls_setting
+
+    setting = tls_setting(ServerConfig(url=url, verify=verify))
+    if isinstance(setting, ssl.SSLContext):
+        return setting
+    if setting is False:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return context
+    try:
+        import certifi
+
+        return ssl.create_default_context(cafile=certifi.where())
+    except ImportError:  # pragma: no cover - requests and httpx both depend on certifi
+        return ssl.create_default_context()
+
+
+def check_reachable(
+    url: str, timeout: float = CONNECT_TIMEOUT_S, verify: Verify | None = None
+) -> None:
     """Fail in seconds, not after ZenML's minutes of retries, when a server is down.
 
     One ``GET /health`` within ``timeout`` seconds in all. Any HTTP answer below 500
-    counts as up; TLS problems are left to ZenML, which knows the user's TLS settings.
+    counts as up. TLS is checked with the user's settings (``verify``, by default the
+    configured ZENML_STORE_VERIFY_SSL), so an untrusted certificate is reported here in
+    the REST store's words instead of as a server that stopped answering.
     """
     import http.client
-    import ssl
 
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname or _proxied(parsed):
         return
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    where = f"{parsed.scheme}://{parsed.hostname}:{port}"
+    where = display_url(url)
     deadline = time.monotonic() + timeout
-    connection_type = (
-        http.client.HTTPSConnection if parsed.scheme == "https" else http.client.HTTPConnection
-    )
-    connection = connection_type(parsed.hostname, port, timeout=timeout)
+    connection: http.client.HTTPConnection
+    if parsed.scheme == "https":
+        if verify is None:
+            configured = read_server_config()
+            verify = configured.verify if configured is not None else True
+        connection = http.client.HTTPSConnection(
+            parsed.hostname, port, timeout=timeout, context=_tls_context(url, verify)
+        )
+    else:
+        connection = http.client.HTTPConnection(parsed.hostname, port, timeout=timeout)
     try:
         connection.connect()
         if connection.sock is not None:
             connection.sock.settimeout(max(0.2, deadline - time.monotonic()))
         connection.request("GET", parsed.path.rstrip("/") + "/health")
         status = connection.getresponse().status
-    except ssl.SSLError:
-        return
     except TimeoutError:
-        raise failures.unreachable(where, f"no answer within {timeout:g} s") from None
-    except (OSError, http.client.HTTPException) as exc:
-        reason = (
-            "it closed the connection without answering"
-            if isinstance(exc, (ConnectionResetError, http.client.HTTPException))
-            else exc.strerror or type(exc).__name__
-        )
+        raise failures.unreachable(where, failures.no_answer(timeout)) from None
+    except http.client.HTTPException:
+        raise failures.unreachable(where, failures.HUNG_UP) from None
+    except OSError as exc:  # ssl.SSLError included
+        reason = failures.socket_reason(exc) or type(exc).__name__
         raise failures.unreachable(where, reason) from None
     finally:
         connection.close()
     if status >= 500:
-        raise failures.unreachable(where, f"it answered HTTP {status}; it may be starting or down")
+        raise failures.unreachable(where, failures.answered_down(status))
 
 
 def fail_fast(zen_store: Any) -> None:
@@ -121,6 +160,20 @@ def quiet_retries() -> None:
     urllib3_logger.setLevel(max(urllib3_logger.level, logging.root.level))
 
 
+_SERVER_STATUS = re.compile(r"^(5\d\d) HTTP Error|too many (5\d\d) error responses")
+
+
+def _server_status(exc: BaseException) -> int | None:
+    """The 5xx status ZenML gave up on (its error text is read, never shown)."""
+    match = _SERVER_STATUS.search(str(exc))
+    return None if match is None else int(match.group(1) or match.group(2))
+
+
+def _read_timeout() -> float:
+    config = read_server_config()
+    return DEFAULT_READ_TIMEOUT_S if config is None else config.read_timeout
+
+
 def _is_connection_failure(exc: BaseException) -> bool:
     name = type(exc).__name__
     if name in {"ConnectionError", "ConnectTimeout", "ReadTimeout", "MaxRetryError", "Timeout"}:
@@ -159,6 +212,12 @@ def translate_errors(action: str) -> Iterator[None]:
             raise failures.too_big(action) from None
         raise failures.rejected(action) from None
     except Exception as exc:
+        # The REST store's words for the same faults (kitaru.store.failures).
+        status = _server_status(exc)
+        if status is not None:
+            raise failures.server_failed(action, status) from None
+        if type(exc).__name__ == "ReadTimeout":
+            raise failures.silent(action, failures.no_answer(_read_timeout())) from None
         if _is_connection_failure(exc):
             raise failures.stopped(action) from None
         raise StoreError(f"{action}: unexpected {type(exc).__name__} from ZenML") from None
@@ -296,7 +355,12 @@ class ZenMLClientStore:
         return create_once(write, self.find, name, private, action)
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
         from zenml.models import SecretUpdate
 
@@ -313,8 +377,13 @@ class ZenMLClientStore:
 
         if not self._remote:
             return patiently(write)
+        if before is None:  # the caller did not say what it saw: read it now
+            try:
+                before = self.get(secret_id).values
+            except SecretNotFoundError:
+                raise failures.not_found("updating secret") from None
         return write_until_kept(
-            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys
+            lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
 
     def delete(self, secret_id: str) -> None:

@@ -83,7 +83,12 @@ def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
         if secret.action == "create":
             return _create(store, secret)
         if secret.action == "update" and secret.secret_id is not None:
-            updated = store.update(secret.secret_id, dict(secret.set_values), secret.remove_keys)
+            updated = store.update(
+                secret.secret_id,
+                dict(secret.set_values),
+                secret.remove_keys,
+                before=secret.observed,
+            )
             return SecretOutcome(secret, "updated", updated.id)
     except KitaruError as err:
         return SecretOutcome(secret, "failed", secret.secret_id, str(err))

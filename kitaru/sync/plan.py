@@ -60,6 +60,8 @@ class SecretPlan:
     secret_id: str | None = None
     stored_private: bool | None = None
     set_values: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
+    # The stored values the plan was made from (the lost-update guard's "before").
+    observed: Mapping[str, str | None] = field(default_factory=dict, repr=False, compare=False)
     remove_keys: tuple[str, ...] = ()
     skipped: tuple[str, ...] = ()
     drift: tuple[Drift, ...] = ()
@@ -245,6 +247,7 @@ def _update(secret: DesiredSecret, stored: StoredSecret, target: Target, prune: 
         secret_id=stored.id,
         stored_private=stored.private,
         set_values=set_values,
+        observed=dict(stored.values),
         remove_keys=tuple(remove),
         skipped=secret.skipped,
         drift=tuple(drift),

@@ -2,18 +2,28 @@
 
 Renderers see key names, sources, actions and drift: never a value, never a hash of one.
 The only exception is ``mask_commands``, whose whole job is to hand GitHub the values to
-hide, and which the CLI prints first.
+hide, and which the CLI prints first. Names, keys, IDs and error texts may come from the
+store (written by any user of the server), so each format escapes every one of them
+through ``kitaru.safe_text``.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from kitaru.safe_text import (
+    annotation_data,
+    annotation_property,
+    for_terminal,
+    markdown_code,
+    markdown_text,
+    runner_data,
+    to_json,
+)
 from kitaru.sync.apply import ApplyResult, SecretOutcome
 from kitaru.sync.findings import Finding
 from kitaru.sync.plan import INFORMATIONAL, Drift, KeyPlan, Plan, SecretPlan, visibility_word
@@ -55,14 +65,6 @@ def _isatty(stream: TextIO) -> bool:
         return False
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def mask_commands(values: Iterable[str]) -> list[str]:
     """``::add-mask::`` for every line of every value (GitHub masks line by line)."""
     seen: set[str] = set()
@@ -71,7 +73,7 @@ def mask_commands(values: Iterable[str]) -> list[str]:
         for line in value.splitlines():
             if line.strip() and line not in seen:
                 seen.add(line)
-                commands.append(f"::add-mask::{_escape_data(line)}")
+                commands.append(f"::add-mask::{runner_data(line)}")
     return commands
 
 
@@ -90,7 +92,7 @@ class Progress:
 
     def __call__(self, done: int, total: int, secret: SecretPlan) -> None:
         end = "\r\x1b[K" if done >= total else ""
-        self.stream.write(f"\r\x1b[K[{done}/{total}] {secret.name}{end}")
+        self.stream.write(f"\r\x1b[K[{done}/{total}] {for_terminal(secret.name)}{end}")
         self.stream.flush()
 
 
@@ -157,36 +159,41 @@ class _Style:
 
 def _key_line(key: KeyPlan, style: _Style) -> str:
     source = key.source or ("--prune" if key.action == "remove" else "")
-    return f"      {style.symbol(_KEY_SYMBOL[key.action])} {key.key:<28} {source}".rstrip()
+    name = for_terminal(key.key)
+    return (
+        f"      {style.symbol(_KEY_SYMBOL[key.action])} {name:<28} {for_terminal(source)}".rstrip()
+    )
 
 
 def _render_text(plan: Plan, result: ApplyResult | None, color: bool) -> str:
     style = _Style(color)
     command = "plan" if result is None else "apply"
-    lines = [f"kitaru secrets {command}: {plan.manifest}", ""]
+    lines = [f"kitaru secrets {command}: {for_terminal(plan.manifest)}", ""]
     for row in _rows(plan, result):
         secret = row.secret
         symbol = "x" if row.state == "failed" else _ACTION_SYMBOL[secret.action]
         word = _STATUS_WORD.get(row.state, row.state)
         if row.state == "failed":
             word = style.paint(word, "31")
-        lines.append(f"  {style.symbol(symbol)} {secret.label:<40} {word}")
+        lines.append(f"  {style.symbol(symbol)} {for_terminal(secret.label):<40} {word}")
         if row.outcome is not None and row.outcome.error:
-            lines.append(f"      {row.outcome.error}")
+            lines.append(f"      {for_terminal(row.outcome.error)}")
         if secret.writes:
             lines.extend(_key_line(key, style) for key in secret.changed_keys())
             unchanged = len(secret.keys) - len(secret.changed_keys())
             if unchanged:
                 lines.append(f"      ({unchanged} unchanged key(s))")
         if secret.skipped:
-            lines.append(f"      optional, not set: {', '.join(secret.skipped)}")
+            skipped = ", ".join(map(for_terminal, secret.skipped))
+            lines.append(f"      optional, not set: {skipped}")
     drift = [d for d in plan.drift if d.kind not in INFORMATIONAL]
     if drift:
         lines += ["", "Drift:"]
         for item in drift:
-            lines.append(f"  {style.symbol('!')} {_drift_label(item)}: {item.kind}: {item.message}")
+            detail = for_terminal(f"{_drift_label(item)}: {item.kind}: {item.message}")
+            lines.append(f"  {style.symbol('!')} {detail}")
     if plan.unmanaged:
-        names = [f"{d.secret} ({visibility_word(d.private)})" for d in plan.unmanaged]
+        names = [f"{for_terminal(d.secret)} ({visibility_word(d.private)})" for d in plan.unmanaged]
         shown = names[:MAX_LISTED_UNMANAGED]
         more = f" and {len(names) - len(shown)} more" if len(names) > len(shown) else ""
         lines += ["", f"Unmanaged (in the store, not in the manifest): {', '.join(shown)}{more}"]
@@ -260,25 +267,21 @@ def _render_json(plan: Plan, result: ApplyResult | None) -> str:
     payload["unmanaged"] = [
         {"name": d.secret, "private": d.private, "id": d.secret_id} for d in plan.unmanaged
     ]
-    return json.dumps(payload, indent=2)
+    return to_json(payload)
 
 
 # --- markdown -------------------------------------------------------------------------------
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _keys_cell(secret: SecretPlan) -> str:
-    changed = [f"{_KEY_SYMBOL[k.action]} `{k.key}`" for k in secret.changed_keys()]
+    changed = [f"{_KEY_SYMBOL[k.action]} {markdown_code(k.key)}" for k in secret.changed_keys()]
     return ", ".join(changed) or "-"
 
 
 def _render_markdown(plan: Plan, result: ApplyResult | None) -> str:
     command = "plan" if result is None else "apply"
     lines = [
-        f"### kitaru secrets {command}: `{_cell(plan.manifest)}`",
+        f"### kitaru secrets {command}: {markdown_code(plan.manifest)}",
         "",
         "| Secret | Visibility | Action | Keys |",
         "|---|---|---|---|",
@@ -287,18 +290,19 @@ def _render_markdown(plan: Plan, result: ApplyResult | None) -> str:
         secret = row.secret
         state = _STATUS_WORD.get(row.state, row.state)
         if row.outcome is not None and row.outcome.error:
-            state += f": {row.outcome.error}"
+            state += f": {markdown_text(row.outcome.error)}"
         lines.append(
-            f"| `{_cell(secret.name)}` | {visibility_word(secret.private)} | {_cell(state)} "
-            f"| {_cell(_keys_cell(secret))} |"
+            f"| {markdown_code(secret.name)} | {visibility_word(secret.private)} | {state} "
+            f"| {_keys_cell(secret)} |"
         )
     drift = [d for d in plan.drift if d.kind not in INFORMATIONAL]
     if drift:
         lines += ["", "| Drift | Secret | Key | Detail |", "|---|---|---|---|"]
         for item in drift:
+            key = markdown_code(item.key) if item.key else "-"
             lines.append(
-                f"| {item.kind} | `{_cell(item.secret)}` | {_cell(item.key or '-')} "
-                f"| {_cell(item.message)} |"
+                f"| {item.kind} | {markdown_code(item.secret)} | {key} "
+                f"| {markdown_text(item.message)} |"
             )
     if plan.unmanaged:
         lines += ["", f"{len(plan.unmanaged)} unmanaged secret(s) in the store (left alone)."]
@@ -320,15 +324,15 @@ def annotation(
 ) -> str:
     props = []
     if file:
-        props.append(f"file={_escape_property(file)}")
+        props.append(f"file={annotation_property(file)}")
     if line:
         props.append(f"line={line}")
     if col:
         props.append(f"col={col}")
     if title:
-        props.append(f"title={_escape_property(title)}")
+        props.append(f"title={annotation_property(title)}")
     head = f"::{level} {','.join(props)}" if props else f"::{level}"
-    return f"{head}::{_escape_data(message)}"
+    return f"{head}::{annotation_data(message)}"
 
 
 def _change_detail(secret: SecretPlan) -> str:
@@ -413,7 +417,7 @@ def render_findings(findings: Sequence[Finding], fmt: str) -> str:
             "format_version": FORMAT_VERSION,
             "errors": [f.as_json() for f in findings],
         }
-        return json.dumps(payload, indent=2)
+        return to_json(payload)
     if fmt == "github":
         return "\n".join(finding_annotation(f) for f in findings)
     return "\n".join(f.render() for f in findings)

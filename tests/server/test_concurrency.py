@@ -91,6 +91,45 @@ def test_processes_setting_different_keys_keep_all_of_them(
     assert all(r.returncode == 0 for r in results), [r.stderr for r in results]
 
 
+SAME_KEY_WRITERS = 6
+
+
+def test_threads_setting_one_key_all_succeed_and_one_of_them_wins(
+    server_session: ServerSession,
+) -> None:
+    """Another writer's value in the key is last-writer-wins, not a lost update."""
+    kitaru.create_secret("samekey", {"K": "before", "BASE": "kept"})
+    barrier = Barrier(SAME_KEY_WRITERS)
+
+    def writer(index: int) -> str | None:
+        store = open_store()
+        barrier.wait()
+        try:
+            kitaru.set_secret("samekey", {"K": f"val{index}"}, store=store)
+        except KitaruError as err:
+            return str(err)
+        return None
+
+    with ThreadPoolExecutor(SAME_KEY_WRITERS) as pool:
+        errors = list(pool.map(writer, range(SAME_KEY_WRITERS)))
+    assert errors == [None] * SAME_KEY_WRITERS
+    stored = kitaru.get_secret("samekey").values
+    assert stored["BASE"] == "kept"
+    assert stored["K"] in {f"val{i}" for i in range(SAME_KEY_WRITERS)}
+
+
+def test_processes_setting_one_key_all_exit_0_and_one_of_them_wins(
+    server_session: ServerSession, tmp_path: Path
+) -> None:
+    """Six real `kitaru secrets set samekey --K=valN` at once (the reported race)."""
+    kitaru.create_secret("samekey", {"K": "before"})
+    env = server_session.env_for(server_session.users.alice)
+    jobs = [(env, ["secrets", "set", "samekey", f"--K=val{i}"]) for i in range(SAME_KEY_WRITERS)]
+    results = run_together(jobs, tmp_path)
+    assert [r.returncode for r in results] == [0] * SAME_KEY_WRITERS, [r.stderr for r in results]
+    assert kitaru.get_secret("samekey").values["K"] in {f"val{i}" for i in range(SAME_KEY_WRITERS)}
+
+
 MANIFEST_SECRETS = 12
 
 

@@ -20,22 +20,52 @@ KEYS = st.text("ABCDEFGH_", min_size=1, max_size=3)
 VALUES = st.text(min_size=0, max_size=5)
 
 
+ABSENT = object()
+
+
 @given(
     stored=st.dictionaries(KEYS, st.none() | VALUES),
     set_values=st.dictionaries(KEYS, VALUES),
     remove=st.lists(KEYS),
+    before=st.dictionaries(KEYS, st.none() | VALUES),
 )
-def test_lost_keys_is_exactly_what_did_not_stick(
-    stored: dict[str, str | None], set_values: dict[str, str], remove: list[str]
+def test_lost_keys_are_exactly_those_back_in_their_pre_write_state(
+    stored: dict[str, str | None],
+    set_values: dict[str, str],
+    remove: list[str],
+    before: dict[str, str | None],
 ) -> None:
     remove = [key for key in remove if key not in set_values]
-    lost = lost_keys(stored, set_values, remove)
+    lost = lost_keys(stored, set_values, remove, before)
     for key, value in set_values.items():
-        kept = key in stored and stored[key] in (None, value)  # None: withheld, not lost
-        assert (key in lost) is not kept
+        now = stored.get(key, ABSENT)
+        reverted = now is ABSENT or (now is not None and now != value and now == before.get(key))
+        assert (key in lost) is reverted
     for key in remove:
-        assert (key in lost) is (key in stored)
+        assert (key in lost) is (key in stored and stored[key] == before.get(key, ABSENT))
     assert lost == sorted(set(lost))
+
+
+@given(
+    mine=VALUES,
+    theirs=VALUES,
+    old=st.none() | VALUES,
+)
+def test_another_writers_value_is_last_writer_wins_not_a_lost_write(
+    mine: str, theirs: str, old: str | None
+) -> None:
+    """One key, two writers: whatever value other than the old one is stored is kept."""
+    if theirs == old:
+        return
+    assert lost_keys({"K": theirs}, {"K": mine}, [], {"K": old} if old is not None else {}) == []
+    assert lost_keys({"K": theirs}, {}, ["K"], {"K": old} if old is not None else {}) == []
+
+
+def test_a_key_absent_or_back_to_its_old_value_was_lost() -> None:
+    assert lost_keys({}, {"K": "new"}, [], {"K": "old"}) == ["K"]
+    assert lost_keys({"K": "old"}, {"K": "new"}, [], {"K": "old"}) == ["K"]
+    assert lost_keys({"K": "old"}, {}, ["K"], {"K": "old"}) == ["K"]
+    assert lost_keys({}, {}, ["K"], {"K": "old"}) == []
 
 
 @given(round_trip=st.floats(0, 100), jitter=st.floats(0, 1))
@@ -50,8 +80,9 @@ def test_settle_time_is_bounded_and_grows_with_the_round_trip(
 class FakeServer:
     """A secret whose first ``lose`` writes are overwritten by a stale writer."""
 
-    def __init__(self, lose: int) -> None:
-        self.values: dict[str, str] = {"OTHER": "x"}
+    def __init__(self, lose: int, later: str | None = None) -> None:
+        self.values: dict[str, str] = {"OTHER": "x", "MINE": "old"}
+        self.later = later  # another writer's value that lands right after each write
         self.lose = lose
         self.writes = 0
         self.sleeps: list[float] = []
@@ -60,7 +91,10 @@ class FakeServer:
         self.writes += 1
         if self.writes > self.lose:
             self.values.update(changes)
-        return StoredSecret("id", "shared", False, dict(self.values))
+        written = StoredSecret("id", "shared", False, dict(self.values))
+        if self.later is not None:
+            self.values["MINE"] = self.later
+        return written
 
     def read(self) -> StoredSecret:
         return StoredSecret("id", "shared", False, dict(self.values))
@@ -72,6 +106,7 @@ def run(server: FakeServer, rounds: int = 6) -> StoredSecret:
         server.read,
         {"MINE": "v"},
         [],
+        {"MINE": "old"},
         rounds=rounds,
         sleep=server.sleeps.append,
         clock=lambda: 0.0,
@@ -101,3 +136,16 @@ def test_a_write_that_never_sticks_is_a_one_line_conflict_without_values() -> No
         "not stick after 3 attempts; re-run to retry"
     )
     assert server.writes == 3
+
+
+def test_a_later_writers_value_of_the_same_key_is_not_re_sent() -> None:
+    """Concurrent writers of one key: the guard must not undo a later writer's value."""
+    server = FakeServer(lose=0, later="theirs")
+    assert run(server).values["MINE"] == "theirs"
+    assert server.writes == 1
+
+
+def test_a_write_a_stale_merge_reverted_to_the_old_value_is_sent_again() -> None:
+    server = FakeServer(lose=1)
+    assert run(server).values["MINE"] == "v"
+    assert server.writes == 2

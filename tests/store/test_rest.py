@@ -127,10 +127,13 @@ def test_update_sets_and_removes_in_one_call(server_session: ServerSession) -> N
     store = store_of(server_session, server_session.users.alice)
     secret = store.create("multi", {"A": "1", "B": "2", "C": "3"}, False)
     before = store.connection.round_trips
-    updated = store.update(secret.id, {"A": "new", "D": "4"}, ["B"])
+    updated = store.update(secret.id, {"A": "new", "D": "4"}, ["B"], before=secret.values)
     assert dict(updated.values) == {"A": "new", "C": "3", "D": "4"}
     assert store.connection.round_trips - before == 2  # the PUT, and the read-back
-    assert dict(store.get(secret.id).values) == {"A": "new", "C": "3", "D": "4"}
+    before = store.connection.round_trips
+    store.update(secret.id, {"E": "5"}, [])  # what it held before is read first
+    assert store.connection.round_trips - before == 3
+    assert dict(store.get(secret.id).values) == {"A": "new", "C": "3", "D": "4", "E": "5"}
 
 
 def test_delete_and_lookups_of_what_is_not_there(server_session: ServerSession) -> None:

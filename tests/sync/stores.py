@@ -47,7 +47,12 @@ class MemoryStore:
         return secret
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
         old = self.get(secret_id)
         values = {k: v for k, v in old.values.items() if k not in remove_keys}
@@ -91,9 +96,14 @@ class CountingStore:
         return self._count("create")(name, values, private)  # type: ignore[no-any-return]
 
     def update(
-        self, secret_id: str, set_values: Mapping[str, str], remove_keys: Sequence[str]
+        self,
+        secret_id: str,
+        set_values: Mapping[str, str],
+        remove_keys: Sequence[str],
+        *,
+        before: Mapping[str, str | None] | None = None,
     ) -> StoredSecret:
-        return self._count("update")(secret_id, set_values, remove_keys)  # type: ignore[no-any-return]
+        return self._count("update")(secret_id, set_values, remove_keys, before=before)  # type: ignore[no-any-return]
 
     def delete(self, secret_id: str) -> None:
         self._count("delete")(secret_id)
