@@ -17,6 +17,9 @@ class SecretSummary(BaseModel):
     private: bool
     keys: list[str] = Field(default_factory=list)
     unavailable_keys: list[str] = Field(default_factory=list)
+    # Created without values (its creation was killed midway): set completes it, delete
+    # removes it. Left out of model_dump, so tool results keep their documented shape.
+    incomplete: bool = Field(default=False, exclude=True)
 
     @property
     def has_missing_values(self) -> bool:

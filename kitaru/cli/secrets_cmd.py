@@ -17,15 +17,20 @@ from kitaru.cli.common import (
 )
 from kitaru.errors import UsageError
 
+INCOMPLETE = "(none: its creation was interrupted; `set` completes it, `delete` removes it)"
+
 
 def _summary_payload(summary: Any) -> dict[str, Any]:
-    return {
+    payload = {
         "name": summary.name,
         "id": summary.id,
         "private": summary.private,
         "keys": list(summary.keys),
         "unavailable_keys": list(summary.unavailable_keys),
     }
+    if getattr(summary, "incomplete", False):
+        payload["incomplete"] = True  # only then: the usual shape stays as documented
+    return payload
 
 
 def _visibility(private: bool) -> str:
@@ -136,7 +141,10 @@ def show_command(
         typer.echo(f"name:       {payload['name']}")
         typer.echo(f"id:         {payload['id']}")
         typer.echo(f"visibility: {_visibility(payload['private'])}")
-        typer.echo("keys:" if payload["keys"] else "keys:       (none)")
+        if payload.get("incomplete"):
+            typer.echo(f"keys:       {INCOMPLETE}")
+        else:
+            typer.echo("keys:" if payload["keys"] else "keys:       (none)")
         for key in payload["keys"]:
             if key in unavailable:
                 typer.echo(f"  {key}  (unavailable)")
@@ -171,6 +179,8 @@ def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
             keys = ", ".join(
                 f"{key} (unavailable)" if key in s.unavailable_keys else key for key in s.keys
             )
+            if s.incomplete:
+                keys = INCOMPLETE
             typer.echo(f"{s.name:<{width}}  {_visibility(s.private):<10}  {s.id:<36}  {keys}")
 
 
