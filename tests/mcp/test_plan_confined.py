@@ -117,3 +117,19 @@ def test_the_manifests_own_env_file_is_confined_too(
     (root / "secrets.yaml").write_text(f"version: 1\nenv_file: {relative}\n" + MANIFEST[11:])
     error = one_line_error(plan(mcp_server, manifest_path="declared-env/secrets.yaml"))
     assert error.startswith("the manifest's env_file: outside the server's root directory")
+
+
+def test_root_must_be_a_directory(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.mcp.conftest import server_command
+
+    command, args = server_command()
+    result = subprocess.run(
+        [command, *args, "--root", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("not a directory")
