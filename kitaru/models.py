@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class SecretSummary(BaseModel):
@@ -17,6 +18,9 @@ class SecretSummary(BaseModel):
     private: bool
     keys: list[str] = Field(default_factory=list)
     unavailable_keys: list[str] = Field(default_factory=list)
+    # Created without values (its creation was killed midway): set completes it, delete
+    # removes it. Left out of model_dump and the schema: tool results keep their shape.
+    incomplete: SkipJsonSchema[bool] = Field(default=False, exclude=True)
 
     @property
     def has_missing_values(self) -> bool:

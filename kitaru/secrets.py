@@ -92,6 +92,7 @@ def summarize(secret: StoredSecret) -> SecretSummary:
         private=secret.private,
         keys=sorted(secret.values),
         unavailable_keys=secret.unavailable,
+        incomplete=secret.incomplete,
     )
 
 

@@ -18,15 +18,20 @@ from kitaru.cli.common import (
 from kitaru.errors import UsageError
 from kitaru.safe_text import for_terminal as safe
 
+INCOMPLETE = "(none: its creation was interrupted; `set` completes it, `delete` removes it)"
+
 
 def _summary_payload(summary: Any) -> dict[str, Any]:
-    return {
+    payload = {
         "name": summary.name,
         "id": summary.id,
         "private": summary.private,
         "keys": list(summary.keys),
         "unavailable_keys": list(summary.unavailable_keys),
     }
+    if getattr(summary, "incomplete", False):
+        payload["incomplete"] = True  # only then: the usual shape stays as documented
+    return payload
 
 
 def _visibility(private: bool) -> str:
@@ -138,7 +143,10 @@ def show_command(
         typer.echo(f"name:       {safe(payload['name'])}")
         typer.echo(f"id:         {safe(payload['id'])}")
         typer.echo(f"visibility: {_visibility(payload['private'])}")
-        typer.echo("keys:" if payload["keys"] else "keys:       (none)")
+        if payload.get("incomplete"):
+            typer.echo(f"keys:       {INCOMPLETE}")
+        else:
+            typer.echo("keys:" if payload["keys"] else "keys:       (none)")
         for key in payload["keys"]:
             if key in unavailable:
                 typer.echo(f"  {safe(key)}  (unavailable)")
@@ -175,6 +183,8 @@ def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
                 f"{safe(key)} (unavailable)" if key in s.unavailable_keys else safe(key)
                 for key in s.keys
             )
+            if s.incomplete:
+                keys = INCOMPLETE
             typer.echo(f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  {keys}")
 
 

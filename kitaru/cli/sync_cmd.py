@@ -1,4 +1,4 @@
-"""`kitaru secrets plan` / `apply`: load, resolve, mask, observe, plan, apply, render.
+"""`kitaru secrets plan` / `apply`: load, resolve, observe, plan, apply, render.
 
 Exit codes (Terraform's): 0 success; 1 any error, including a bad flag (2 is reserved
 for ``--detailed-exitcode``); 2 with ``--detailed-exitcode`` when the plan has changes or
@@ -53,6 +53,12 @@ SYNC_OUTPUT_OPTION = typer.Option(
 DETAILED_OPTION = typer.Option(
     False, "--detailed-exitcode", help="Exit 2 when there are changes or drift (0 = in sync)."
 )
+GITHUB_MASK_OPTION = typer.Option(
+    False,
+    "--github-mask",
+    help="Write ::add-mask::VALUE to stderr for every value read. The line holds the raw "
+    "value: output captured with 2>&1 keeps it.",
+)
 
 
 def plan_command(
@@ -63,6 +69,7 @@ def plan_command(
     prune: bool = typer.Option(
         False, "--prune", help="Show what `apply --prune` would remove from prune: true secrets."
     ),
+    github_mask: bool = GITHUB_MASK_OPTION,
 ) -> None:
     """Show what apply would change, and any drift; writes nothing.
 
@@ -72,7 +79,16 @@ def plan_command(
       kitaru secrets plan -f secrets.yaml --env-file .env --detailed-exitcode
       kitaru secrets plan -o markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    _run(file, env_file, output, detailed_exitcode, prune=prune, apply=False, dry_run=True)
+    _run(
+        file,
+        env_file,
+        output,
+        detailed_exitcode,
+        prune=prune,
+        apply=False,
+        dry_run=True,
+        github_mask=github_mask,
+    )
 
 
 def apply_command(
@@ -86,6 +102,7 @@ def apply_command(
     detailed_exitcode: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
     ),
+    github_mask: bool = GITHUB_MASK_OPTION,
 ) -> None:
     """Create and update secrets to match the manifest; never deletes a secret and never
     changes the visibility of an existing one.
@@ -96,7 +113,16 @@ def apply_command(
       kitaru secrets apply -f secrets.yaml --env-file .env --prune
       kitaru secrets apply -o github
     """
-    _run(file, env_file, output, detailed_exitcode, prune=prune, apply=True, dry_run=dry_run)
+    _run(
+        file,
+        env_file,
+        output,
+        detailed_exitcode,
+        prune=prune,
+        apply=True,
+        dry_run=dry_run,
+        github_mask=github_mask,
+    )
 
 
 def _manifest_or_exit(file: Path, output: SyncFormat) -> Any:
@@ -121,11 +147,19 @@ def _run(
     prune: bool,
     apply: bool,
     dry_run: bool,
+    github_mask: bool,
 ) -> None:
     with reported_errors():
         try:
             code = _sync(
-                file, env_file, output, detailed, prune=prune, apply=apply, dry_run=dry_run
+                file,
+                env_file,
+                output,
+                detailed,
+                prune=prune,
+                apply=apply,
+                dry_run=dry_run,
+                github_mask=github_mask,
             )
         except KitaruError as err:
             if output is SyncFormat.github:
@@ -146,16 +180,18 @@ def _sync(
     prune: bool,
     apply: bool,
     dry_run: bool,
+    github_mask: bool,
 ) -> int:
     manifest = _manifest_or_exit(file, output)
-    from kitaru.sync.report import in_github_actions, mask_commands
+    from kitaru.sync.report import mask_commands
     from kitaru.sync.sources import resolve
 
     desired = resolve(manifest, env_file=env_file)
-    if in_github_actions():
-        # stderr, not stdout: the runner reads commands from both, and stdout is often
-        # redirected to a file (`-o markdown >> "$GITHUB_STEP_SUMMARY"`), which would
-        # publish every value instead of masking it.
+    if github_mask:
+        # Only when asked: plan and apply print no values, GitHub already masks its own
+        # secrets, and a mask line holds the raw value (`2>&1 | tee plan.txt` keeps it).
+        # stderr, not stdout: stdout is often redirected to a file
+        # (`-o markdown >> "$GITHUB_STEP_SUMMARY"`), which would publish every value.
         for command in mask_commands(desired.resolved_values()):
             typer.echo(command, err=True)
         sys.stderr.flush()

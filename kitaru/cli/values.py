@@ -69,18 +69,14 @@ def from_env(specs: Sequence[str], environ: Mapping[str, str] | None = None) -> 
 
 
 def from_dotenv(path: str) -> dict[str, str]:
-    """Every key with a value in a .env file (the file is read, os.environ is untouched)."""
-    from dotenv import dotenv_values
+    """Every key with a value in a .env file, read as ``apply`` reads it (one reader:
+    an unparsable line is an error at ``file:line``; os.environ is untouched).
+
+    A bare ``KEY`` has no value and is skipped; ``KEY=`` is kept as ``""``.
+    """
+    from kitaru.sync.dotenv_reader import read_dotenv
 
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"--from-dotenv: no such file: {path}")
-    values: dict[str, str] = {}
-    for key, value in dotenv_values(file).items():
-        if value is None:
-            continue
-        problem = key_problem(key)
-        if problem:
-            raise UsageError(f"--from-dotenv {path}: {problem}")
-        values[key] = value
-    return values
+    return {key: value for key, value in read_dotenv(file).items() if value is not None}

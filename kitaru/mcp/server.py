@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, NoReturn
 
 from mcp.server.mcpserver import MCPServer
@@ -79,15 +80,18 @@ def build_tools(tools: SecretTools) -> list[Tool]:
     return [create, listing, show, plan]
 
 
-def build_server(store: SecretStore | None = None, *, warm_up: bool = False) -> MCPServer[Any]:
+def build_server(
+    store: SecretStore | None = None, *, warm_up: bool = False, root: Path | None = None
+) -> MCPServer[Any]:
     """The server object, for embedding or tests; ``main`` runs it.
 
     With ``warm_up`` the store opens in the background once the transport is up (after
     stdio has been moved off the terminal streams), so the first tool call does not wait.
+    ``root`` (default: the working directory) holds the only files a client may name.
     """
     from kitaru import __version__
 
-    tools = SecretTools(store)
+    tools = SecretTools(store, root=root)
 
     @asynccontextmanager
     async def lifespan(_: MCPServer[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
@@ -122,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"HTTP port (default {DEFAULT_PORT})."
     )
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="The only directory whose files (manifests, .env) clients may make the server "
+        "read (default: the working directory).",
+    )
     parser.add_argument("--version", action="store_true", help="Print the version and exit.")
     return parser
 
@@ -149,7 +161,10 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     from kitaru.cli.common import quiet_zenml
 
     quiet_zenml()  # ZenML's log lines must never reach the protocol stream
-    server = build_server(warm_up=True)
+    if args.root is not None and not args.root.is_dir():
+        print(f"kitaru-mcp: --root {args.root}: not a directory", file=sys.stderr)
+        _exit(2)
+    server = build_server(warm_up=True, root=args.root)
     try:
         if args.transport == "stdio":
             server.run("stdio")

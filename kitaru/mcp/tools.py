@@ -6,18 +6,23 @@ store a credential it was handed, but it can neither read one back nor destroy o
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
-from typing import Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 
+from kitaru.errors import ManifestError
+from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
 from kitaru.models import SecretSummary
 from kitaru.secrets import create_secret, describe_secret, list_secrets
 from kitaru.store import SecretStore, open_store
+
+if TYPE_CHECKING:
+    from kitaru.sync.manifest import Manifest
 
 NO_VALUES = (
     "Never returns secret values: only names, IDs, visibility and key names. This server "
@@ -46,14 +51,16 @@ SHOW_DESCRIPTION = f"""Show one secret's metadata: name, ID, visibility and key 
 name_or_id is an exact name or a full ID, never a partial match. When a public and a private
 secret share the name, pass private (true or false) or use the ID. {NO_VALUES}"""
 
-PLAN_DESCRIPTION = f"""Compare a manifest (secrets.yaml) with the store, like `kitaru secrets plan`.
+PLAN_DESCRIPTION = f"""Plan a manifest (secrets.yaml) against the store: what apply would write.
 
-Writes nothing. Values come from this server's environment, then the .env file (env_file, or
-the manifest's env_file); relative paths are resolved from the server's working directory, so
-prefer absolute paths. Returns the plan report (format_version 1): per secret the action
-(create, update, unchanged), per key the action and the source of its value, and drift
-findings. The report holds key names and sources, never values or hashes of values. To apply
-a plan the user runs `kitaru secrets apply`. {NO_VALUES}"""
+Writes nothing and never compares values: a stored key is "present" whether or not its value
+equals the source. Values come from this server's environment, then the .env file (env_file,
+or the manifest's env_file). Only regular files of at most 1 MiB under the server's root
+directory (kitaru-mcp --root, default its working directory) are read; relative paths are
+resolved from that root. Returns (format_version 1, values_compared false): per secret the
+action (create, exists, skip), per key the action (add, present, remove) and the source of its
+value, and drift other than value drift. To apply a plan the user runs `kitaru secrets
+apply`. {NO_VALUES}"""
 
 SecretName = Annotated[
     str, Field(description="The secret's name, e.g. openai-creds (at most 255 characters).")
@@ -80,11 +87,15 @@ Visibility = Annotated[
 ]
 
 ManifestPath = Annotated[
-    str, Field(description="Path of the manifest, e.g. /home/me/project/secrets.yaml.")
+    str,
+    Field(description="The manifest, under the server's root directory, e.g. secrets.yaml."),
 ]
 EnvFile = Annotated[
     str | None,
-    Field(description="A .env file to read values from; overrides the manifest's env_file."),
+    Field(
+        description="A .env file under the server's root to read values from; overrides the "
+        "manifest's env_file."
+    ),
 ]
 
 
@@ -95,15 +106,16 @@ class SecretList(BaseModel):
 
 
 class PlanReport(RootModel[dict[str, Any]]):
-    """The JSON plan report of `kitaru secrets plan -o json`: actions, keys, sources, drift."""
+    """What would be written: actions, keys, sources, drift; never a value comparison."""
 
 
 class SecretTools:
     """Tool bodies over one store, serialised: the embedded store takes one caller at a time."""
 
-    def __init__(self, store: SecretStore | None = None) -> None:
+    def __init__(self, store: SecretStore | None = None, root: Path | None = None) -> None:
         self._store = store or open_store()
         self._lock = threading.Lock()
+        self.root = (root or Path.cwd()).resolve()  # the only files a client may make us read
 
     def warm_up(self) -> None:
         """Open the store before the first call needs it: ZenML takes seconds to start.
@@ -137,10 +149,31 @@ class SecretTools:
         self, manifest_path: ManifestPath, env_file: EnvFile = None
     ) -> Annotated[CallToolResult, PlanReport]:
         def report(store: SecretStore) -> PlanReport:
+            from kitaru.mcp.plan_view import value_blind_report
             from kitaru.sync import plan
-            from kitaru.sync.report import render
 
-            pending = plan(manifest_path, env_file=env_file, store=store)
-            return PlanReport(json.loads(render(pending, "json")))
+            manifest = self._manifest(manifest_path)
+            values_file = self._env_file(manifest, env_file)
+            pending = plan(manifest, env_file=values_file, store=store)
+            return PlanReport(value_blind_report(pending))
 
         return self._run(report)
+
+    def _manifest(self, given: str) -> Manifest:
+        from kitaru.sync.manifest import parse_manifest
+
+        read = read_confined(self.root, given, "manifest_path")
+        manifest, findings = parse_manifest(read.data, str(read.path))
+        if manifest is None:
+            raise ManifestError([finding.render() for finding in findings])
+        return manifest
+
+    def _env_file(self, manifest: Manifest, given: str | None) -> Path | None:
+        """The .env file plan would read, checked like the manifest (the manifest's own
+        ``env_file:`` may point anywhere too); None when the manifest's is absent."""
+        if given is not None:
+            return read_confined(self.root, given, "env_file").path
+        declared = manifest.env_file_path()
+        if declared is None or not declared.exists():
+            return None
+        return read_confined(self.root, str(declared), "the manifest's env_file").path

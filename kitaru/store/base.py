@@ -24,6 +24,9 @@ class StoredSecret:
     name: str
     private: bool
     values: Mapping[str, str | None] = field(default_factory=dict, repr=False)
+    # The row exists but ZenML never stored its values (a create killed between ZenML's
+    # two commits); only an embedded store hands such a secret on, for set/delete to fix.
+    incomplete: bool = False
 
     @property
     def ref(self) -> SecretRef:

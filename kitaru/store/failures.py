@@ -82,14 +82,16 @@ def not_found(action: str) -> SecretNotFoundError:
 
 
 # ZenML commits a new secret's row and its values in two steps; until the values land
-# (forever, if the server died in between) a get, update or delete answers 404 with
-# this text (zenml 0.98.0). Both stores report it as ValuesMissingError, and wait a
-# moment for the values first (kitaru.store.create_races.patiently).
+# (forever, if the creating process died in between) a get answers with this text, and
+# a server's update and delete too, since they read the secret first (zenml 0.98.0).
+# Both stores report it as ValuesMissingError, and wait a moment for the values first
+# (kitaru.store.create_races.patiently). Only a server keeps such a secret stuck: the
+# embedded store completes (`set`) and removes (`delete`) it, so this text is a server's.
 VALUES_MISSING_MARKER = "have not been stored"
 VALUES_LOST_MESSAGE = (
     "the ZenML server lists this secret but holds no values for it (its creation was "
-    "interrupted); ZenML can no longer read, update or delete it, so a server admin must "
-    "remove it from the server's database"
+    "interrupted), and the server's API can neither read, update nor delete a secret in "
+    "that state; a server admin can remove its row from the server's database"
 )
 
 

@@ -337,7 +337,26 @@ class ZenMLClientStore:
             with translate_errors("reading secret"):
                 return _stored(client.zen_store.get_secret(UUID(secret_id)))
 
-        return patiently(read)
+        try:
+            return patiently(read)
+        except failures.ValuesMissingError:
+            if self._remote:
+                raise
+            return self._incomplete(secret_id)
+
+    def _incomplete(self, secret_id: str) -> StoredSecret:
+        """A secret whose creation was killed between ZenML's two commits (row, values).
+
+        A server's API reads the values before any update or delete, so there it stays
+        stuck; ZenML's embedded store updates it (storing the values) and deletes it
+        without reading them, so it is handed on without values for `set` to complete
+        and `delete` to remove. Its metadata comes from the list, which has no values.
+        """
+        wanted = str(UUID(secret_id))
+        for ref in self._list(id=wanted):
+            if ref.id == wanted:
+                return StoredSecret(ref.id, ref.name, ref.private, values={}, incomplete=True)
+        raise failures.not_found("reading secret")
 
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
         from zenml.models import SecretRequest

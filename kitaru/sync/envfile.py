@@ -147,6 +147,22 @@ class _Linter:
         return last
 
 
+def _unreadable(text: str, lines: list[str], path: str, found: list[Finding]) -> list[Finding]:
+    """KS401 wherever the reader of plan/apply/set refuses a line the linter let pass."""
+    from kitaru.sync.dotenv_reader import bad_lines
+
+    flagged = {f.line for f in found if f.severity is Severity.error}
+    extra: list[Finding] = []
+    for bad in bad_lines(text.removeprefix("\ufeff")):
+        if bad.line in flagged or bad.line > len(lines):
+            continue
+        line = lines[bad.line - 1]
+        col = len(line) - len(line.lstrip()) + 1
+        message = f"expected KEY=value: {bad.reason}"
+        extra.append(Finding(path, bad.line, col, "KS401", message))
+    return extra
+
+
 def validate_env(data: str | bytes, path: str) -> list[Finding]:
     """Every finding for one ``.env``-style file, sorted by position."""
     text = decode(data)
@@ -154,7 +170,8 @@ def validate_env(data: str | bytes, path: str) -> list[Finding]:
         return [Finding(path, 1, 1, "KS007", "the file is not UTF-8 text")]
     lines = split_lines(text)
     linter = _Linter(lines, path)
-    findings = apply_allows(linter.run(), lines, path)
+    findings = linter.run() + _unreadable(text, lines, path, linter.findings)
+    findings = apply_allows(findings, lines, path)
     return sorted(set(redact_findings(findings, linter.suspect_texts)))
 
 

@@ -66,21 +66,14 @@ def env_file_for(manifest: Manifest, override: str | Path | None) -> Path | None
 
 
 def read_env_file(path: Path) -> dict[str, str]:
-    """Entries of a .env file that have a value; ``os.environ`` is never touched.
+    """Entries of a .env file that have a value, read by the one reader ``set`` uses too.
 
-    python-dotenv's ``${VAR}`` expansion copies the environment and every earlier entry
-    for each line (seconds for a file of thousands of lines), so it runs only when a
-    value holds ``${``; otherwise expansion would change nothing.
+    A line it cannot parse is an error at ``file:line`` (never a silently cut value);
+    ``os.environ`` is never touched.
     """
-    from dotenv import dotenv_values
+    from kitaru.sync.dotenv_reader import read_dotenv
 
-    try:
-        entries = dotenv_values(path, interpolate=False)
-        if any(value and "${" in value for value in entries.values()):
-            entries = dotenv_values(path)
-    except (OSError, UnicodeDecodeError) as err:
-        raise KitaruError(f"cannot read env file {path}: {type(err).__name__}") from None
-    return {key: value for key, value in entries.items() if value}
+    return {key: value for key, value in read_dotenv(path).items() if value}
 
 
 def resolve(

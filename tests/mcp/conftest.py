@@ -40,6 +40,14 @@ def result_text(result: CallToolResult) -> str:
     return "\n".join([*texts, json.dumps(result.structured_content)])
 
 
+def under_root(store: KitaruEnv, name: str) -> Path:
+    """A fresh directory under the server's root (its working directory): the only place
+    whose files its plan tool reads."""
+    path = store.root / name
+    path.mkdir()
+    return path
+
+
 @dataclass
 class McpServer:
     """A running server seen through a connected client; every result is recorded."""

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.naming import check_name, check_values
 from kitaru.secrets import create_secret, get_secret
 from kitaru.sync import load_manifest
-from tests.conftest import reset_zenml_singletons
-from tests.mcp.conftest import McpServer
+from tests.conftest import KitaruEnv, reset_zenml_singletons
+from tests.mcp.conftest import McpServer, under_root
 
 CANARY = "kc4n4ry-mcp-5e2b7a"
 TOOLS = {
@@ -154,8 +152,9 @@ secrets:
 
 
 def test_plan_reports_actions_and_sources_without_values(
-    mcp_server: McpServer, tmp_path: Path
+    mcp_server: McpServer, mcp_store: KitaruEnv
 ) -> None:
+    tmp_path = under_root(mcp_store, "plan-actions")
     mcp_server.call(
         "kitaru_secrets_create", {"name": "mcp-plan-old", "values": {"PLAN_TOKEN": "old"}}
     )
@@ -170,7 +169,8 @@ def test_plan_reports_actions_and_sources_without_values(
     report = result.structured_content
     assert report["format_version"] == 1
     actions = {s["name"]: s["action"] for s in report["secrets"]}
-    assert actions == {"mcp-plan-old": "update", "mcp-plan-new": "create"}
+    assert actions == {"mcp-plan-old": "exists", "mcp-plan-new": "create"}
+    assert report["values_compared"] is False
     old = next(s for s in report["secrets"] if s["name"] == "mcp-plan-old")
     assert old["keys"][0]["key"] == "PLAN_TOKEN"
     assert "plan.env" in old["keys"][0]["source"]
@@ -178,7 +178,8 @@ def test_plan_reports_actions_and_sources_without_values(
     assert get_secret("mcp-plan-old").values == {"PLAN_TOKEN": "old"}  # plan wrote nothing
 
 
-def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, tmp_path: Path) -> None:
+def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, mcp_store: KitaruEnv) -> None:
+    tmp_path = under_root(mcp_store, "plan-errors")
     broken = tmp_path / "broken.yaml"
     broken.write_text("version: 1\nsecrets:\n  - name: x\n    privte: true\n    keys: [A]\n")
     result = mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(broken)})
@@ -189,7 +190,7 @@ def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, tmp_path: Path) -
     assert "PLAN_TOKEN" in missing
     assert "PLAN_NEW" in missing
     absent = mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(tmp_path / "no.yaml")})
-    assert "cannot read the manifest" in error_text(absent)
+    assert error_text(absent) == "manifest_path: no such file under the server's root directory"
 
 
 def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> None:

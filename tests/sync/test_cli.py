@@ -186,23 +186,36 @@ def test_usage_errors_exit_1_not_2(cli: Cli, manifest: Path) -> None:
     assert missing.exit_code == 1 and "KS007" in missing.stderr
 
 
-def test_github_actions_masks_every_value_first(
+def test_github_actions_alone_prints_no_value(
+    cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """plan and apply print no values, so no mask line either unless asked: a mask line holds
+    the raw value, and `plan 2>&1 | tee plan.txt` would keep it."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    for command in ("plan", "apply"):
+        for fmt in ("text", "github", "markdown", "json"):
+            result = cli("secrets", command, "-f", str(manifest), "-o", fmt)
+            assert result.exit_code == 0, result.stderr
+            assert "::add-mask::" not in all_output([result])
+            assert all(canary not in all_output([result]) for canary in CANARIES)
+
+
+def test_github_mask_flag_masks_every_value_first_on_stderr_only(
     cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     outputs = []
-    for fmt in ("github", "markdown", "json"):
-        result = cli("secrets", "apply", "-f", str(manifest), "-o", fmt)
-        outputs.append(result.stdout)
-        assert result.exit_code == 0
-        lines = result.stderr.splitlines()
-        masks = [
-            f"::add-mask::{line}" for line in (CANARY_OPENAI, CANARY_GITHUB, *CANARY_DB.split())
-        ]
-        assert lines[: len(masks)] == masks
-        # stdout may be redirected to a file (e.g. $GITHUB_STEP_SUMMARY): never a value there
-        rest = "\n".join(lines[len(masks) :]) + result.stdout
-        assert all(canary not in rest for canary in CANARIES)
+    masks = [f"::add-mask::{line}" for line in (CANARY_OPENAI, CANARY_GITHUB, *CANARY_DB.split())]
+    for command in ("plan", "apply"):
+        for fmt in ("github", "markdown", "json"):
+            result = cli("secrets", command, "-f", str(manifest), "-o", fmt, "--github-mask")
+            outputs.append(result.stdout)
+            assert result.exit_code == 0
+            lines = result.stderr.splitlines()
+            assert lines[: len(masks)] == masks
+            # stdout may be redirected to a file (e.g. $GITHUB_STEP_SUMMARY): never a value there
+            rest = "\n".join(lines[len(masks) :]) + result.stdout
+            assert all(canary not in rest for canary in CANARIES)
     assert "::notice file=" in outputs[0]
 
 

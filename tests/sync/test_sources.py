@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kitaru.errors import KitaruError, MissingValuesError
+from kitaru.sync.dotenv_reader import EnvFileError
 from kitaru.sync.manifest import load_manifest
 from kitaru.sync.sources import read_env_file, resolve
 
@@ -91,7 +93,8 @@ _ENV_LINES = st.lists(
 @settings(max_examples=60, deadline=None)
 @given(lines=_ENV_LINES)
 def test_env_file_reads_as_python_dotenv_does(lines: list[str]) -> None:
-    """Expansion is skipped only where it could change nothing: same entries as dotenv."""
+    """Expansion is skipped only where it could change nothing: same entries as dotenv;
+    a line dotenv would skip (with only a warning) makes the file an error instead."""
     from dotenv import dotenv_values
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -99,6 +102,10 @@ def test_env_file_reads_as_python_dotenv_does(lines: list[str]) -> None:
         path.write_text("\n".join(lines) + "\n")
         os.environ["BENCH_ENV"] = "from-environ"
         try:
+            if any(line in ("not a binding", "E='unterminated") for line in lines):
+                with pytest.raises(EnvFileError, match=rf"^{re.escape(str(path))}:\d+: "):
+                    read_env_file(path)
+                return
             expected = {key: value for key, value in dotenv_values(path).items() if value}
             assert read_env_file(path) == expected
         finally:
