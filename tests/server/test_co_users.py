@@ -19,6 +19,7 @@ from anyio.from_thread import start_blocking_portal
 
 import kitaru
 from kitaru.errors import SecretOwnerError
+from kitaru.store import open_store
 from tests.conftest import Cli, all_output
 from tests.mcp.conftest import McpServer, serve
 from tests.server.fixtures import ServerSession
@@ -63,6 +64,23 @@ def assert_nothing_reached(session: ServerSession, who: Identity, squat_id: str)
     for summary in kitaru.list_secrets():
         assert not any(CANARY in value for value in kitaru.get_secret(summary.id).values.values())
     as_user(session, session.users.alice)
+
+
+def test_stores_tell_who_created_a_secret_and_who_is_asking(
+    server_session: ServerSession, squatter: Identity
+) -> None:
+    """The comparison every rule below rests on, through both clients."""
+    squat_id = squat(server_session, squatter)
+    mine = kitaru.create_secret("alice-own", {KEY: "x"})
+    store = open_store()
+    me = store.current_user_id()
+    assert me is not None
+    created = {ref.id: ref.user_id for ref in store.list_all()}
+    assert created[mine.id] == store.get(mine.id).user_id == me
+    assert created[squat_id] == store.get(squat_id).user_id != me
+    as_user(server_session, squatter)
+    theirs = open_store()
+    assert theirs.current_user_id() == created[squat_id] != me
 
 
 # --- case 1: squatting a name declared private ------------------------------------------------
