@@ -45,8 +45,8 @@ class SecretExistsError(KitaruError):
     """``create_secret`` found a secret with that name and visibility."""
 
 
-class AmbiguousSecretError(KitaruError):
-    """A public and a private secret share the name and nothing picked one."""
+class SecretOwnerError(KitaruError):
+    """A value given as private would have gone into a public secret another user created."""
 
 
 class StoreUnreachableError(KitaruError):

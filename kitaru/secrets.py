@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
-from kitaru.errors import (
-    AmbiguousSecretError,
-    SecretExistsError,
-    SecretNotFoundError,
-)
+from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
 from kitaru.models import Secret, SecretSummary
 from kitaru.naming import check_name, check_values
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.fetch import fetch_existing
+
+log = logging.getLogger("kitaru")
+T = TypeVar("T")
 
 # Called with every Secret that get_secret hands out (the runtime's leak guards hook in).
 _read_observers: list[Callable[[Secret], None]] = []
@@ -47,17 +48,28 @@ def _is_uuid(text: str) -> bool:
     return True
 
 
-def _ambiguous(name: str, matches: list[SecretRef]) -> AmbiguousSecretError:
-    ids = ", ".join(f"{visibility_word(ref.private)} {ref.id}" for ref in matches)
-    return AmbiguousSecretError(
-        f"secret '{name}' is ambiguous: a public and a private secret share the name ({ids}); "
-        "choose one with --public/--private (SDK: private=False/True) or use its ID"
-    )
-
-
 def _not_found(name_or_id: str, private: bool | None) -> SecretNotFoundError:
     scope = "" if private is None else f"{visibility_word(private)} "
     return SecretNotFoundError(f"no {scope}secret '{name_or_id}' found")
+
+
+@dataclass(frozen=True)
+class Found(Generic[T]):
+    """What a lookup found, and the public secret of the same name it passed over."""
+
+    result: T
+    shadowed: SecretRef | None = None
+
+
+def warn_shadowed(found: Found[Any]) -> None:
+    """The SDK's notice (a log warning) that a private secret won over a public twin."""
+    if found.shadowed is not None:
+        log.warning(
+            "secret '%s': your private secret shadows a public one of the same name (%s); "
+            "reach that one with private=False or its ID",
+            found.shadowed.name,
+            found.shadowed.id,
+        )
 
 
 def find_by_name(store: SecretStore, name: str, private: bool | None = None) -> list[SecretRef]:
@@ -68,7 +80,18 @@ def find_by_name(store: SecretStore, name: str, private: bool | None = None) -> 
     return matches
 
 
-def resolve(store: SecretStore, name_or_id: str, private: bool | None = None) -> StoredSecret:
+def prefer_private(matches: list[SecretRef]) -> Found[SecretRef]:
+    """A private secret is always the caller's own, so it wins over a public one of the
+    same name: no other user can break (or redirect) a lookup by making a public twin."""
+    ordered = sorted(matches, key=lambda ref: (not ref.private, ref.id))
+    chosen = ordered[0]
+    shadowed = next((ref for ref in ordered if ref.private != chosen.private), None)
+    return Found(chosen, shadowed)
+
+
+def resolve(
+    store: SecretStore, name_or_id: str, private: bool | None = None
+) -> Found[StoredSecret]:
     """Exactly one secret by full ID or exact name; never a partial match."""
     if _is_uuid(name_or_id):
         try:
@@ -76,13 +99,12 @@ def resolve(store: SecretStore, name_or_id: str, private: bool | None = None) ->
         except SecretNotFoundError:
             secret = None
         if secret is not None and private in (None, secret.private):
-            return secret
+            return Found(secret)
     matches = find_by_name(store, name_or_id, private)
     if not matches:
         raise _not_found(name_or_id, private)
-    if len(matches) > 1:
-        raise _ambiguous(name_or_id, matches)
-    return store.get(matches[0].id)
+    picked = prefer_private(matches)
+    return Found(store.get(picked.result.id), picked.shadowed)
 
 
 def summarize(secret: StoredSecret) -> SecretSummary:
@@ -133,22 +155,38 @@ class SetOutcome:
     created: bool
     keys_written: list[str]
     visibility_kept: bool  # a requested visibility was ignored for an existing secret
+    shadowed: SecretRef | None = None  # a public twin passed over for the caller's private one
 
 
-def _set_target(store: SecretStore, name: str, private: bool | None) -> StoredSecret | None:
-    """The existing secret `set` would update: by full ID, else by exact name."""
+def _set_target(store: SecretStore, name: str, private: bool | None) -> Found[StoredSecret | None]:
+    """The existing secret `set` would update: by full ID, else by exact name (the asked
+    visibility first; with none asked, the caller's private one first)."""
     if _is_uuid(name):
         try:
-            return store.get(name)
+            return Found(store.get(name))
         except SecretNotFoundError:
             pass
     matches = find_by_name(store, name)
-    if len(matches) > 1:
-        chosen = [ref for ref in matches if private is not None and ref.private == private]
-        if not chosen:
-            raise _ambiguous(name, matches)
-        matches = chosen
-    return store.get(matches[0].id) if matches else None
+    if not matches:
+        return Found(None)
+    if private is not None:
+        chosen = [ref for ref in matches if ref.private == private] or matches
+        return Found(store.get(chosen[0].id))
+    picked = prefer_private(matches)
+    return Found(store.get(picked.result.id), picked.shadowed)
+
+
+def _check_writable(store: SecretStore, secret: StoredSecret, private: bool | None) -> None:
+    """A value given as private never goes into a public secret another user created
+    (anyone may make a public secret named like yours, to collect what you write)."""
+    if not private or secret.private:
+        return
+    me = store.current_user_id()
+    if secret.user_id is None or me is None or secret.user_id != me:
+        raise SecretOwnerError(
+            f"secret '{secret.name}' exists as a public secret created by another user; "
+            "values given as private are never written into it (nothing was written)"
+        )
 
 
 def _check_new_name(name: str, private: bool | None) -> None:
@@ -169,24 +207,26 @@ def upsert_secret(
     """Create the secret or update only the given keys; never changes visibility."""
     store = store or open_store()
     check_values(name, values)
-    existing = _set_target(store, name, private)
+    found = _set_target(store, name, private)
     keys = sorted(values)
-    if existing is None:
+    if found.result is None:
         _check_new_name(name, private)
         try:
             created = store.create(name, dict(values), bool(private))
             return SetOutcome(summarize(created), True, keys, False)
         except SecretExistsError:
             # Another writer created it between the lookup and the create: update theirs.
-            existing = _set_target(store, name, private)
-            if existing is None:
+            found = _set_target(store, name, private)
+            if found.result is None:
                 raise
+    existing = found.result
+    _check_writable(store, existing, private)
     merged: dict[str, str | None] = dict(existing.values)
     merged.update(values)
     check_values(existing.name, merged, allow_unavailable=True)
     updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
-    return SetOutcome(summarize(updated), False, keys, kept)
+    return SetOutcome(summarize(updated), False, keys, kept, found.shadowed)
 
 
 def set_secret(
@@ -196,25 +236,53 @@ def set_secret(
     private: bool | None = None,
     store: SecretStore | None = None,
 ) -> SecretSummary:
-    """Upsert: create when missing, else update the given keys; visibility untouched."""
-    return upsert_secret(name, values, private=private, store=store).summary
+    """Upsert: create when missing, else update the given keys; visibility untouched.
+
+    ``private=True`` never writes into a public secret another user created.
+    """
+    outcome = upsert_secret(name, values, private=private, store=store)
+    warn_shadowed(Found(None, outcome.shadowed))
+    return outcome.summary
+
+
+def get_secret_found(
+    name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
+) -> Found[Secret]:
+    """``get_secret``, also telling which public twin (if any) was passed over."""
+    found = resolve(store or open_store(), str(name_or_id), private)
+    secret = to_secret(found.result)
+    for observer in _read_observers:
+        observer(secret)
+    return Found(secret, found.shadowed)
 
 
 def get_secret(
     name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
 ) -> Secret:
-    """Exact lookup by name or full ID, with values. Load it inside the function body."""
-    secret = to_secret(resolve(store or open_store(), str(name_or_id), private))
-    for observer in _read_observers:
-        observer(secret)
-    return secret
+    """Exact lookup by name or full ID, with values. Load it inside the function body.
+
+    By name, your private secret wins over a public one of the same name (logged as a
+    warning); ``private=False`` or the ID reaches the public one.
+    """
+    found = get_secret_found(name_or_id, private=private, store=store)
+    warn_shadowed(found)
+    return found.result
+
+
+def describe_secret_found(
+    name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
+) -> Found[SecretSummary]:
+    found = resolve(store or open_store(), str(name_or_id), private)
+    return Found(summarize(found.result), found.shadowed)
 
 
 def describe_secret(
     name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
 ) -> SecretSummary:
     """Metadata of one secret, without handing its values to the caller."""
-    return summarize(resolve(store or open_store(), str(name_or_id), private))
+    found = describe_secret_found(name_or_id, private=private, store=store)
+    warn_shadowed(found)
+    return found.result
 
 
 def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
@@ -224,11 +292,19 @@ def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
     return sorted((summarize(s) for s in secrets), key=lambda s: (s.name, s.private, s.id))
 
 
+def delete_secret_found(
+    name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
+) -> Found[SecretSummary]:
+    store = store or open_store()
+    found = resolve(store, str(name_or_id), private)
+    store.delete(found.result.id)
+    return Found(summarize(found.result), found.shadowed)
+
+
 def delete_secret(
     name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
 ) -> SecretSummary:
     """Delete exactly one secret and return what it was (metadata only)."""
-    store = store or open_store()
-    secret = resolve(store, str(name_or_id), private)
-    store.delete(secret.id)
-    return summarize(secret)
+    found = delete_secret_found(name_or_id, private=private, store=store)
+    warn_shadowed(found)
+    return found.result

@@ -6,13 +6,12 @@ import pytest
 
 import kitaru
 from kitaru.errors import (
-    AmbiguousSecretError,
     InvalidSecretError,
     SecretExistsError,
     SecretNotFoundError,
 )
 from kitaru.naming import MAX_SECRET_BYTES
-from kitaru.secrets import upsert_secret
+from kitaru.secrets import describe_secret, upsert_secret
 from kitaru.store import open_store
 from tests.conftest import KitaruEnv
 
@@ -81,24 +80,40 @@ def test_exact_lookup_never_matches_partially(kitaru_env: KitaruEnv) -> None:
     assert len(kitaru.list_secrets()) == 26
 
 
-def test_same_name_public_and_private(kitaru_env: KitaruEnv) -> None:
-    public = kitaru.create_secret("shared", {"A": "pub"})
-    private = kitaru.create_secret("shared", {"A": "priv"}, private=True)
-    with pytest.raises(AmbiguousSecretError) as info:
-        kitaru.get_secret("shared")
-    assert public.id in str(info.value) and private.id in str(info.value)
-    assert "pub" not in str(info.value).replace("public", "")
-    assert kitaru.get_secret("shared", private=True).get("A") == "priv"
-    assert kitaru.get_secret("shared", private=False).get("A") == "pub"
-    assert kitaru.get_secret(private.id).get("A") == "priv"
-    with pytest.raises(AmbiguousSecretError):
-        kitaru.set_secret("shared", {"B": "1"})
-    with pytest.raises(AmbiguousSecretError):
-        kitaru.delete_secret("shared")
-    kitaru.set_secret("shared", {"B": "1"}, private=True)
+PUBLIC_VALUE = "public-canary-31c7"
+PRIVATE_VALUE = "private-canary-8e02"
+
+
+def test_same_name_public_and_private_the_private_one_wins(
+    kitaru_env: KitaruEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A private secret is always the caller's own: by name it wins over a public twin,
+    which is named in a log warning and reached with private=False or its ID."""
+    public = kitaru.create_secret("shared", {"A": PUBLIC_VALUE})
+    private = kitaru.create_secret("shared", {"A": PRIVATE_VALUE}, private=True)
+    with caplog.at_level("WARNING", logger="kitaru"):
+        assert kitaru.get_secret("shared").get("A") == PRIVATE_VALUE
+    (record,) = [r for r in caplog.records if r.name == "kitaru"]
+    assert public.id in record.getMessage() and "private=False" in record.getMessage()
+    assert PUBLIC_VALUE not in record.getMessage() and PRIVATE_VALUE not in record.getMessage()
+    assert kitaru.get_secret("shared", private=True).get("A") == PRIVATE_VALUE
+    assert kitaru.get_secret("shared", private=False).get("A") == PUBLIC_VALUE
+    assert kitaru.get_secret(public.id).get("A") == PUBLIC_VALUE
+    assert describe_secret("shared").id == private.id
+    assert kitaru.set_secret("shared", {"B": "1"}).id == private.id
+    assert kitaru.get_secret(public.id).keys == ["A"]
     assert kitaru.get_secret(private.id).keys == ["A", "B"]
-    kitaru.delete_secret("shared", private=False)
-    assert kitaru.get_secret("shared").id == private.id
+    kitaru.set_secret("shared", {"C": "1"}, private=False)
+    assert kitaru.get_secret(public.id).keys == ["A", "C"]
+    assert kitaru.delete_secret("shared").id == private.id
+    assert kitaru.get_secret("shared").id == public.id
+
+
+def test_set_private_on_your_own_public_secret_updates_it(kitaru_env: KitaruEnv) -> None:
+    created = kitaru.create_secret("own", {"A": "1"})
+    outcome = upsert_secret("own", {"B": "2"}, private=True)
+    assert (outcome.created, outcome.visibility_kept) == (False, True)
+    assert outcome.summary.id == created.id and outcome.summary.private is False
 
 
 @pytest.mark.parametrize("key", ["1ABC", "WITH-DASH", "WITH SPACE", "", "ÄPFEL"])

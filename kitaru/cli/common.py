@@ -26,7 +26,8 @@ OUTPUT_OPTION = typer.Option(
 VISIBILITY_OPTION = typer.Option(
     None,
     "--private/--public",
-    help="Pick the private or the public secret when both share the name.",
+    help="Pick the private or the public secret when both share the name "
+    "(default: your private one).",
     show_default=False,
 )
 

@@ -38,6 +38,23 @@ def _visibility(private: bool) -> str:
     return "private" if private else "public"
 
 
+def _shadowed_payload(shadowed: Any) -> dict[str, Any] | None:
+    """The public twin a lookup passed over for the caller's private secret, for JSON."""
+    if shadowed is None:
+        return None
+    return {"name": shadowed.name, "id": shadowed.id, "private": shadowed.private}
+
+
+def _note_shadowed(shadowed: Any) -> None:
+    """One line on stderr, so stdout (and `-o json`) stays the command's own output."""
+    if shadowed is not None:
+        typer.echo(
+            f"Note: your private secret '{shadowed.name}' shadows a public one of the same "
+            f"name ({shadowed.id}); reach that one with --public or its ID",
+            err=True,
+        )
+
+
 def set_command(
     ctx: typer.Context,
     name: str = typer.Argument(
@@ -46,7 +63,8 @@ def set_command(
     private: bool | None = typer.Option(
         None,
         "--private/--public",
-        help="Visibility for a new secret (default public); picks one when both exist.",
+        help="Visibility for a new secret (default public); picks one when both exist "
+        "(otherwise your private one wins).",
         show_default=False,
     ),
     from_env: list[str] = typer.Option(
@@ -87,6 +105,7 @@ def set_command(
 
         outcome = upsert_secret(name, values, private=private)
         summary = outcome.summary
+        _note_shadowed(outcome.shadowed)
         if output is OutputFormat.json:
             echo_json(
                 {
@@ -94,6 +113,7 @@ def set_command(
                     **_summary_payload(summary),
                     "keys_written": outcome.keys_written,
                     "visibility_unchanged": outcome.visibility_kept,
+                    "shadowed": _shadowed_payload(outcome.shadowed),
                 }
             )
             return
@@ -125,16 +145,21 @@ def show_command(
     """
     with reported_errors():
         quiet_zenml()
-        from kitaru.secrets import describe_secret, get_secret
+        from kitaru.secrets import describe_secret_found, get_secret_found
 
         if not show_values:
-            payload = _summary_payload(describe_secret(name_or_id, private=private))
+            described = describe_secret_found(name_or_id, private=private)
+            payload = _summary_payload(described.result)
+            shadowed = described.shadowed
             values: dict[str, str] = {}
         else:
-            secret = get_secret(name_or_id, private=private)
-            payload = _summary_payload(secret.summary())
-            values = dict(secret.values)
+            found = get_secret_found(name_or_id, private=private)
+            payload = _summary_payload(found.result.summary())
+            shadowed = found.shadowed
+            values = dict(found.result.values)
             payload["values"] = values
+        payload["shadowed"] = _shadowed_payload(shadowed)
+        _note_shadowed(shadowed)
         if output is OutputFormat.json:
             echo_json(payload)
             return
@@ -202,11 +227,14 @@ def delete_command(
     """
     with reported_errors():
         quiet_zenml()
-        from kitaru.secrets import delete_secret
+        from kitaru.secrets import delete_secret_found
 
-        summary = delete_secret(name_or_id, private=private)
+        found = delete_secret_found(name_or_id, private=private)
+        summary = found.result
+        _note_shadowed(found.shadowed)
         if output is OutputFormat.json:
-            echo_json({"deleted": True, **_summary_payload(summary)})
+            payload = {"deleted": True, **_summary_payload(summary)}
+            echo_json({**payload, "shadowed": _shadowed_payload(found.shadowed)})
             return
         typer.echo(
             f"Deleted {_visibility(summary.private)} secret '{safe(summary.name)}' "

@@ -14,11 +14,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 
-from kitaru.errors import ManifestError
+from kitaru.errors import ManifestError, SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
 from kitaru.models import SecretSummary
-from kitaru.secrets import create_secret, describe_secret, list_secrets
+from kitaru.naming import check_name
+from kitaru.secrets import (
+    create_secret,
+    describe_secret_found,
+    find_by_name,
+    list_secrets,
+    visibility_word,
+)
 from kitaru.store import SecretStore, open_store
 
 if TYPE_CHECKING:
@@ -35,8 +42,8 @@ VISIBILITY = (
 
 CREATE_DESCRIPTION = f"""Create a new secret in the ZenML secret store.
 
-Fails if a secret with this name and visibility already exists; this tool never updates or
-overwrites (use `kitaru secrets set` for that). Key names look like environment variables
+Fails if a secret with this name already exists, public or private; this tool never updates
+or overwrites (use `kitaru secrets set` for that). Key names look like environment variables
 (letters, digits and _, not starting with a digit, e.g. OPENAI_API_KEY); every value is a
 string; keys and values together may hold at most 64 KiB. New secrets are public unless
 private is true. {VISIBILITY} {NO_VALUES}"""
@@ -49,7 +56,8 @@ keys whose values the store withholds from this user (unavailable_keys). {NO_VAL
 SHOW_DESCRIPTION = f"""Show one secret's metadata: name, ID, visibility and key names.
 
 name_or_id is an exact name or a full ID, never a partial match. When a public and a private
-secret share the name, pass private (true or false) or use the ID. {NO_VALUES}"""
+secret share the name, the private one (always the user's own) is shown and the public one is
+named in shadowed; pass private=false or use the ID to see that one. {NO_VALUES}"""
 
 PLAN_DESCRIPTION = f"""Plan a manifest (secrets.yaml) against the store: what apply would write.
 
@@ -83,7 +91,10 @@ Private = Annotated[
 NameOrId = Annotated[str, Field(description="The secret's exact name or its full ID.")]
 Visibility = Annotated[
     bool | None,
-    Field(description="Pick the private (true) or public (false) secret when both share the name."),
+    Field(
+        description="Pick the private (true) or public (false) secret when both share the "
+        "name; by default the private one."
+    ),
 ]
 
 ManifestPath = Annotated[
@@ -103,6 +114,50 @@ class SecretList(BaseModel):
     """What the list tool returns: metadata of every visible secret, no values."""
 
     secrets: list[SecretSummary]
+
+
+class ShadowedSecret(BaseModel):
+    """A public secret passed over because the user's private one has the same name."""
+
+    name: str
+    id: str
+    private: bool
+
+
+class ShownSecret(SecretSummary):
+    """What the show tool returns: the secret's metadata and the twin it shadows, if any."""
+
+    shadowed: ShadowedSecret | None = None
+
+
+def create_new(
+    name: str, values: dict[str, Any], private: bool, store: SecretStore
+) -> SecretSummary:
+    """Create a secret under a name no visible secret has, in either visibility.
+
+    A private secret wins every lookup by name, so a private twin of an existing public
+    secret would silently redirect the user's reads of it to values the agent chose.
+    """
+    check_name(name)
+    taken = find_by_name(store, name)
+    if taken:
+        which = " and ".join(sorted({visibility_word(ref.private) for ref in taken}))
+        raise SecretExistsError(
+            f"a {which} secret '{name}' already exists; this tool creates secrets under new "
+            "names only (use `kitaru secrets set` to update one)"
+        )
+    return create_secret(name, values, private=private, store=store)
+
+
+def show(name_or_id: str, private: bool | None, store: SecretStore) -> ShownSecret:
+    found = describe_secret_found(name_or_id, private=private, store=store)
+    shadowed = found.shadowed
+    return ShownSecret(
+        **found.result.model_dump(),
+        shadowed=None
+        if shadowed is None
+        else ShadowedSecret(name=shadowed.name, id=shadowed.id, private=shadowed.private),
+    )
 
 
 class PlanReport(RootModel[dict[str, Any]]):
@@ -135,15 +190,15 @@ class SecretTools:
     def create(
         self, name: SecretName, values: SecretValues, private: Private = False
     ) -> Annotated[CallToolResult, SecretSummary]:
-        return self._run(lambda store: create_secret(name, values, private=private, store=store))
+        return self._run(lambda store: create_new(name, values, private, store))
 
     def list_all(self) -> Annotated[CallToolResult, SecretList]:
         return self._run(lambda store: SecretList(secrets=list_secrets(store=store)))
 
     def show(
         self, name_or_id: NameOrId, private: Visibility = None
-    ) -> Annotated[CallToolResult, SecretSummary]:
-        return self._run(lambda store: describe_secret(name_or_id, private=private, store=store))
+    ) -> Annotated[CallToolResult, ShownSecret]:
+        return self._run(lambda store: show(name_or_id, private, store))
 
     def plan(
         self, manifest_path: ManifestPath, env_file: EnvFile = None

@@ -14,6 +14,7 @@ class SecretRef:
     id: str
     name: str
     private: bool
+    user_id: str | None = None  # who created it; None when the store does not say
 
 
 @dataclass(frozen=True)
@@ -27,10 +28,11 @@ class StoredSecret:
     # The row exists but ZenML never stored its values (a create killed between ZenML's
     # two commits); only an embedded store hands such a secret on, for set/delete to fix.
     incomplete: bool = False
+    user_id: str | None = None  # who created it; None when the store does not say
 
     @property
     def ref(self) -> SecretRef:
-        return SecretRef(id=self.id, name=self.name, private=self.private)
+        return SecretRef(id=self.id, name=self.name, private=self.private, user_id=self.user_id)
 
     @property
     def readable(self) -> dict[str, str]:
@@ -75,6 +77,14 @@ class SecretStore(Protocol):
         ...
 
     def delete(self, secret_id: str) -> None: ...
+
+    def current_user_id(self) -> str | None:
+        """The ID of the user (or service account) this store acts as; None if unknown.
+
+        Compared with a secret's ``user_id``: another user's public secret is never
+        the place for a value its caller declared private.
+        """
+        ...
 
     def close(self) -> None: ...
 

@@ -18,7 +18,7 @@ from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import write_until_kept
 from kitaru.store.rest_connection import ServerConnection, parse
-from kitaru.store.rest_models import SecretPage, SecretResource, ServerInfo
+from kitaru.store.rest_models import CurrentUser, SecretPage, SecretResource, ServerInfo
 
 PAGE_SIZE = 1000
 
@@ -40,6 +40,7 @@ class RestSecretStore:
 
     def __init__(self, connection: ServerConnection) -> None:
         self.connection = connection
+        self._user_id: str | None = None
 
     @property
     def max_workers(self) -> int:
@@ -124,6 +125,14 @@ class RestSecretStore:
         action = "deleting secret"
         path = _secret_path(secret_id, action)
         patiently(lambda: self.connection.request("DELETE", path, action))
+
+    def current_user_id(self) -> str | None:
+        """Asked once per store: a store acts as one identity for its whole life."""
+        if self._user_id is None:
+            action = "reading the current user"
+            payload = self.connection.request("GET", "/current-user", action)
+            self._user_id = parse(CurrentUser, payload, action).id
+        return self._user_id
 
     def close(self) -> None:
         """Every write above was committed when its call returned; drop the pool."""

@@ -39,6 +39,7 @@ class TokenResponse(_Lenient):
 class SecretBody(_Lenient):
     private: bool = False
     values: dict[str, str | None] = Field(default_factory=dict, repr=False)
+    user_id: str | None = None  # the creating user, in every secret response's body
 
 
 class SecretResource(_Lenient):
@@ -49,12 +50,24 @@ class SecretResource(_Lenient):
     body: SecretBody = Field(default_factory=SecretBody)
 
     def ref(self) -> SecretRef:
-        return SecretRef(id=self.id, name=self.name, private=self.body.private)
+        return SecretRef(
+            id=self.id, name=self.name, private=self.body.private, user_id=self.body.user_id
+        )
 
     def stored(self) -> StoredSecret:
         return StoredSecret(
-            id=self.id, name=self.name, private=self.body.private, values=dict(self.body.values)
+            id=self.id,
+            name=self.name,
+            private=self.body.private,
+            values=dict(self.body.values),
+            user_id=self.body.user_id,
         )
+
+
+class CurrentUser(_Lenient):
+    """``GET /api/v1/current-user``: the user or service account a token belongs to."""
+
+    id: str
 
 
 class SecretPage(_Lenient):

@@ -88,6 +88,9 @@ class ServerStore:
     def delete(self, secret_id: str) -> None:
         self.backend().delete(secret_id)
 
+    def current_user_id(self) -> str | None:
+        return self.backend().current_user_id()
+
     def close(self) -> None:
         """Close connections; the store stays usable and reconnects on its next call."""
         if self._active is not None:

@@ -229,8 +229,18 @@ def _stored(response: Any) -> StoredSecret:
         for key, value in response.values.items()
     }
     return StoredSecret(
-        id=str(response.id), name=response.name, private=response.private, values=values
+        id=str(response.id),
+        name=response.name,
+        private=response.private,
+        values=values,
+        user_id=_user_id(response),
     )
+
+
+def _user_id(response: Any) -> str | None:
+    """The creating user's ID, carried in the body of every ZenML secret response."""
+    user_id = response.user_id
+    return None if user_id is None else str(user_id)
 
 
 class _CurrentStderr:
@@ -317,7 +327,12 @@ class ZenMLClientStore:
             while True:
                 page = client.list_secrets(page=page_number, size=PAGE_SIZE, **filters)
                 refs.extend(
-                    SecretRef(id=str(item.id), name=item.name, private=item.private)
+                    SecretRef(
+                        id=str(item.id),
+                        name=item.name,
+                        private=item.private,
+                        user_id=_user_id(item),
+                    )
                     for item in page.items
                 )
                 if page_number >= page.total_pages:
@@ -355,7 +370,9 @@ class ZenMLClientStore:
         wanted = str(UUID(secret_id))
         for ref in self._list(id=wanted):
             if ref.id == wanted:
-                return StoredSecret(ref.id, ref.name, ref.private, values={}, incomplete=True)
+                return StoredSecret(
+                    ref.id, ref.name, ref.private, values={}, incomplete=True, user_id=ref.user_id
+                )
         raise failures.not_found("reading secret")
 
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
@@ -413,6 +430,11 @@ class ZenMLClientStore:
                 client.zen_store.delete_secret(secret_id=UUID(secret_id))
 
         patiently(remove)
+
+    def current_user_id(self) -> str | None:
+        client = self._client()
+        with translate_errors("reading the current user"):
+            return str(client.active_user.id)
 
     def close(self) -> None:
         """Nothing is buffered: every call above is committed when it returns."""

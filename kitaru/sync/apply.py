@@ -14,7 +14,7 @@ from typing import Literal
 
 from kitaru.errors import InvalidSecretError, KitaruError, SecretExistsError
 from kitaru.store.base import SecretStore
-from kitaru.sync.plan import INFORMATIONAL, Drift, Plan, SecretPlan, oversized
+from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
 
 Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
 Progress = Callable[[int, int, SecretPlan], None]
@@ -50,7 +50,7 @@ class ApplyResult:
 
     @property
     def has_drift_left(self) -> bool:
-        return any(d.kind not in INFORMATIONAL for d in self.drift_left)
+        return any(d.counts for d in self.drift_left)
 
     def count(self, status: Status) -> int:
         return sum(1 for outcome in self.outcomes if outcome.status == status)

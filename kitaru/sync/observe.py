@@ -1,4 +1,5 @@
-"""Observed state: one paged list, then one get per declared secret that exists."""
+"""Observed state: one paged list, then one get per declared secret that exists (and the
+caller's user ID, only when a declared secret has a twin of the other visibility)."""
 
 from __future__ import annotations
 
@@ -18,4 +19,7 @@ def observe(store: SecretStore, desired: Desired) -> Observed:
         if ref is not None:
             ids[ref.id] = None
     fetched = fetch_existing(store, ids)
-    return Observed(tuple(refs), {secret.id: secret for secret in fetched})
+    # Who the caller is matters only to tell them a shadowing secret is their own copy.
+    shadowing = any(target.shadowed is not None for target in targets.values())
+    user_id = store.current_user_id() if shadowing else None
+    return Observed(tuple(refs), {secret.id: secret for secret in fetched}, user_id)

@@ -1,7 +1,9 @@
 """The planner: (desired, observed) -> Plan. Pure: no store, no I/O, no clock.
 
-Terraform's split: plan decides, apply executes. Visibility of an existing secret is
-never part of any action; drift is reported, and only fixed where DESIGN.md says so.
+Terraform's split: plan decides, apply executes. A declared secret is its name *and*
+visibility: only a stored secret of the declared visibility is ever its target, so a value
+declared private never goes into a public secret (which any co-user may have made). Drift
+is reported, and only fixed where DESIGN.md says so.
 """
 
 from __future__ import annotations
@@ -17,9 +19,7 @@ from kitaru.sync.sources import Desired, DesiredSecret
 
 Action = Literal["create", "update", "unchanged", "skip"]
 KeyAction = Literal["add", "change", "remove", "unchanged"]
-DriftKind = Literal[
-    "value", "missing_key", "extra_key", "visibility", "shadowed", "unreadable", "unmanaged"
-]
+DriftKind = Literal["value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged"]
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
 INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
@@ -40,6 +40,15 @@ class Drift:
     key: str | None = None
     secret_id: str | None = None
     position: Position | None = None
+    caller_created: bool | None = None  # shadowed: whether the caller made that secret
+
+    @property
+    def counts(self) -> bool:
+        """Worth a non-zero ``--detailed-exitcode``: not informational, and a shadowing
+        secret only when the caller made it (its copy is theirs to remove)."""
+        if self.kind == "shadowed":
+            return self.caller_created is True
+        return self.kind not in INFORMATIONAL
 
 
 @dataclass(frozen=True)
@@ -112,8 +121,8 @@ class Plan:
 
     @property
     def has_drift(self) -> bool:
-        """Drift worth a non-zero ``--detailed-exitcode`` (unmanaged is informational)."""
-        return any(d.kind not in INFORMATIONAL for d in self.drift)
+        """Drift worth a non-zero ``--detailed-exitcode`` (see ``Drift.counts``)."""
+        return any(d.counts for d in self.drift)
 
     def count(self, action: Action) -> int:
         return sum(1 for secret in self.secrets if secret.action == action)
@@ -125,6 +134,7 @@ class Observed:
 
     refs: tuple[SecretRef, ...]
     fetched: Mapping[str, StoredSecret] = field(default_factory=dict, repr=False)
+    user_id: str | None = None  # who is planning (asked only when a secret is shadowed)
 
 
 @dataclass(frozen=True)
@@ -138,28 +148,46 @@ class Target:
 def pick_targets(
     desired: Sequence[DesiredSecret], refs: Sequence[SecretRef]
 ) -> dict[tuple[str, bool], Target]:
-    """The declared visibility picks the target when a public and a private secret share
-    a name; a secret of the other visibility is the target only when it is alone and not
-    declared itself (then it is visibility drift, never a visibility change)."""
+    """Each declaration's target is the stored secret of its name *and* visibility, or
+    none (then it is created). A secret of the other visibility is never a target: it is
+    reported as shadowed unless the manifest declares it too."""
     by_key: dict[tuple[str, bool], SecretRef] = {}
     for ref in sorted(refs, key=lambda r: r.id):
         by_key.setdefault((ref.name, ref.private), ref)
     declared = {(secret.name, secret.private) for secret in desired}
     targets: dict[tuple[str, bool], Target] = {}
     for name, private in declared:
-        same = by_key.get((name, private))
         other = by_key.get((name, not private))
-        other_free = other is not None and (name, not private) not in declared
-        if same is not None:
-            targets[(name, private)] = Target(same, other if other_free else None)
-        elif other_free:
-            targets[(name, private)] = Target(other)
-        else:
-            targets[(name, private)] = Target(None)
+        shadowed = other if (name, not private) not in declared else None
+        targets[(name, private)] = Target(by_key.get((name, private)), shadowed)
     return targets
 
 
-def _create(secret: DesiredSecret) -> SecretPlan:
+def _shadowed(secret: DesiredSecret, target: Target, user_id: str | None) -> tuple[Drift, ...]:
+    """The other visibility's secret of this name: never written, always reported."""
+    other = target.shadowed
+    if other is None:
+        return ()
+    mine = None if user_id is None or other.user_id is None else other.user_id == user_id
+    if mine and not other.private:
+        who = ", created by you: it still holds values every user can read"
+    elif mine:
+        who = ", created by you"
+    elif mine is False:
+        who = ", created by another user"
+    else:
+        who = ""
+    message = (
+        f"a {visibility_word(other.private)} secret with the same name exists ({other.id}){who}; "
+        f"the manifest manages the {secret.visibility} one and never writes into that one"
+    )
+    drift = Drift(
+        "shadowed", secret.name, secret.private, message, None, other.id, secret.position, mine
+    )
+    return (drift,)
+
+
+def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPlan:
     keys = tuple(KeyPlan(key, "add", secret.sources[key]) for key in secret.values)
     return SecretPlan(
         name=secret.name,
@@ -168,6 +196,7 @@ def _create(secret: DesiredSecret) -> SecretPlan:
         keys=keys,
         set_values=dict(secret.values),
         skipped=secret.skipped,
+        drift=shadowed,
         size_after=secret_size(secret.values),
         position=secret.position,
     )
@@ -180,35 +209,12 @@ def _drift(
     return Drift(kind, secret.name, secret.private, message, key, stored.id, position)
 
 
-def _update(secret: DesiredSecret, stored: StoredSecret, target: Target, prune: bool) -> SecretPlan:
+def _update(
+    secret: DesiredSecret, stored: StoredSecret, shadowed: tuple[Drift, ...], prune: bool
+) -> SecretPlan:
     keys: list[KeyPlan] = []
-    drift: list[Drift] = []
+    drift: list[Drift] = list(shadowed)
     set_values: dict[str, str] = {}
-    if stored.private != secret.private:
-        drift.append(
-            _drift(
-                "visibility",
-                secret,
-                stored,
-                f"declared {secret.visibility} but the stored secret is "
-                f"{visibility_word(stored.private)}; apply never changes visibility",
-                None,
-            )
-        )
-    if target.shadowed is not None:
-        other = visibility_word(target.shadowed.private)
-        drift.append(
-            Drift(
-                "shadowed",
-                secret.name,
-                secret.private,
-                f"a {other} secret with the same name exists ({target.shadowed.id}); "
-                f"the manifest manages the {secret.visibility} one",
-                None,
-                target.shadowed.id,
-                secret.position,
-            )
-        )
     for key, value in secret.values.items():
         source = secret.sources[key]
         if key not in stored.values:
@@ -265,10 +271,11 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         target = targets[(secret.name, secret.private)]
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
         stored = observed.fetched.get(target.ref.id) if target.ref else None
+        shadowed = _shadowed(secret, target, observed.user_id)
         if stored is None:  # absent, or deleted between the list and the get
-            plans.append(_create(secret))
+            plans.append(_create(secret, shadowed))
         else:
-            plans.append(_update(secret, stored, target, prune))
+            plans.append(_update(secret, stored, shadowed, prune))
     unmanaged = tuple(
         Drift(
             "unmanaged",

@@ -212,6 +212,7 @@ def _drift_json(plan: Plan, drift: Drift) -> dict[str, Any]:
         "key": drift.key,
         "id": drift.secret_id,
         "message": drift.message,
+        "caller_created": drift.caller_created,
         "file": plan.manifest if drift.position else None,
         "line": drift.position.line if drift.position else None,
         "col": drift.position.col if drift.position else None,

@@ -7,7 +7,7 @@ import json
 import pytest
 
 import kitaru
-from tests.conftest import Cli, KitaruEnv
+from tests.conftest import Cli, KitaruEnv, all_output
 
 
 def test_set_creates_then_updates(cli: Cli) -> None:
@@ -91,7 +91,8 @@ def test_show_never_prints_values_without_flag(cli: Cli) -> None:
     assert "TOKEN" in shown.stdout and "hidden-canary-7781" not in shown.stdout
     assert "visibility: public" in shown.stdout
     as_json = json.loads(cli("secrets", "show", "svc", "-o", "json").stdout)
-    assert set(as_json) == {"name", "id", "private", "keys", "unavailable_keys"}
+    assert set(as_json) == {"name", "id", "private", "keys", "unavailable_keys", "shadowed"}
+    assert as_json["shadowed"] is None
     assert as_json["keys"] == ["TOKEN"]
     with_values = cli("secrets", "show", "svc", "--show-values")
     assert "TOKEN=hidden-canary-7781" in with_values.stdout
@@ -123,22 +124,36 @@ def test_delete_and_not_found(cli: Cli) -> None:
     assert cli("secrets", "show", "gone").exit_code == 1
 
 
-def test_ambiguity_needs_a_choice(cli: Cli) -> None:
-    public = kitaru.create_secret("both", {"A": "1"})
-    private = kitaru.create_secret("both", {"A": "2"}, private=True)
-    for args in (["show", "both"], ["delete", "both"], ["set", "both", "--B=1"]):
+def test_by_name_the_private_one_wins_and_the_public_one_is_noted(cli: Cli) -> None:
+    """No co-user can break a lookup by making a public twin of your private secret."""
+    public = kitaru.create_secret("both", {"A": "public-canary-1"})
+    private = kitaru.create_secret("both", {"A": "private-canary-2"}, private=True)
+    results = []
+    for args in (["show", "both"], ["show", "both", "--show-values"], ["set", "both", "--B=1"]):
         result = cli("secrets", *args)
-        assert result.exit_code == 1
-        assert public.id in result.stderr and private.id in result.stderr
-        assert "--private" in result.stderr
-    assert (
-        json.loads(cli("secrets", "show", "both", "--private", "-o", "json").stdout)["id"]
-        == private.id
+        results.append(result)
+        assert result.exit_code == 0, result.stderr
+        assert private.id in result.stdout and public.id not in result.stdout
+        (note,) = result.stderr.splitlines()
+        assert public.id in note and "--public" in note
+    assert "public-canary-1" not in all_output(results)
+    assert kitaru.get_secret(private.id).keys == ["A", "B"]
+    assert kitaru.get_secret(public.id).keys == ["A"]
+    as_json = cli("secrets", "show", "both", "-o", "json")
+    payload = json.loads(as_json.stdout)
+    assert payload["id"] == private.id
+    assert payload["shadowed"] == {"name": "both", "id": public.id, "private": False}
+    chosen = cli("secrets", "show", "both", "--private", "-o", "json")
+    assert json.loads(chosen.stdout)["shadowed"] is None and chosen.stderr == ""
+    assert json.loads(cli("secrets", "show", "both", "--public", "-o", "json").stdout)["id"] == (
+        public.id
     )
     assert cli("secrets", "set", "both", "--public", "--B=1").exit_code == 0
     assert kitaru.get_secret(public.id).keys == ["A", "B"]
-    assert cli("secrets", "delete", private.id).exit_code == 0
-    assert cli("secrets", "show", "both").exit_code == 0
+    deleted = cli("secrets", "delete", "both", "-o", "json")
+    assert json.loads(deleted.stdout)["id"] == private.id
+    assert json.loads(deleted.stdout)["shadowed"]["id"] == public.id
+    assert cli("secrets", "show", "both").stderr == ""
 
 
 def test_exact_lookup_through_cli(cli: Cli) -> None:

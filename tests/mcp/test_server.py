@@ -6,7 +6,7 @@ import pytest
 
 from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.naming import check_name, check_values
-from kitaru.secrets import create_secret, get_secret
+from kitaru.secrets import create_secret, get_secret, list_secrets
 from kitaru.sync import load_manifest
 from tests.conftest import KitaruEnv, reset_zenml_singletons
 from tests.mcp.conftest import McpServer, under_root
@@ -41,8 +41,9 @@ def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
     for tool in tools.values():
         assert "Never returns secret values" in (tool.description or "")
         assert "no tool that reads values or deletes secrets" in (tool.description or "")
-    for name in ["kitaru_secrets_create", "kitaru_secrets_show"]:
-        assert set(tools[name].output_schema["properties"]) == METADATA_FIELDS
+    assert set(tools["kitaru_secrets_create"].output_schema["properties"]) == METADATA_FIELDS
+    shown = set(tools["kitaru_secrets_show"].output_schema["properties"])
+    assert shown == {*METADATA_FIELDS, "shadowed"}
     assert set(tools["kitaru_secrets_list"].output_schema["properties"]) == {"secrets"}
     for name in ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]:
         assert tools[name].annotations.read_only_hint is True
@@ -66,8 +67,8 @@ def test_create_then_list_and_show_return_metadata(mcp_server: McpServer) -> Non
 
     by_name = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-made"})
     by_id = mcp_server.call("kitaru_secrets_show", {"name_or_id": summary["id"]})
-    assert by_name.structured_content == summary
-    assert by_id.structured_content == summary
+    assert by_name.structured_content == {**summary, "shadowed": None}
+    assert by_id.structured_content == {**summary, "shadowed": None}
 
 
 def test_created_secret_is_readable_through_the_sdk(mcp_server: McpServer) -> None:
@@ -102,28 +103,44 @@ def test_bad_keys_and_sizes_give_the_sdks_one_line_errors(mcp_server: McpServer)
     assert not [s for s in listed if s["name"] in {"mcp-bad", "mcp-huge", long_name}]
 
 
-def test_existing_name_gives_the_same_error_as_the_sdk(mcp_server: McpServer) -> None:
+def test_an_existing_name_in_either_visibility_is_refused(mcp_server: McpServer) -> None:
+    """A private secret wins lookups by name, so an agent's private twin of a public
+    secret would redirect the user's reads: create takes new names only."""
     first = mcp_server.call("kitaru_secrets_create", {"name": "mcp-dup", "values": {"A": "1"}})
     assert not first.is_error
-    again = mcp_server.call(
-        "kitaru_secrets_create", {"name": "mcp-dup", "values": {"A": f"{CANARY}-dup"}}
-    )
+    for private in (False, True):
+        again = mcp_server.call(
+            "kitaru_secrets_create",
+            {"name": "mcp-dup", "values": {"A": f"{CANARY}-dup"}, "private": private},
+        )
+        assert error_text(again).startswith("a public secret 'mcp-dup' already exists;")
     reset_zenml_singletons()
-    assert error_text(again) == sdk_message(lambda: create_secret("mcp-dup", {"A": "2"}))
+    assert [s.private for s in list_secrets() if s.name == "mcp-dup"] == [False]
     assert get_secret("mcp-dup").values == {"A": "1"}  # nothing was overwritten
+    create_secret("mcp-own", {"A": "1"}, private=True)
+    refused = mcp_server.call(
+        "kitaru_secrets_create", {"name": "mcp-own", "values": {"A": f"{CANARY}-twin"}}
+    )
+    assert error_text(refused).startswith("a private secret 'mcp-own' already exists;")
+    assert CANARY not in mcp_server.everything_seen()
 
 
-def test_lookup_errors_pass_through(mcp_server: McpServer) -> None:
+def test_lookup_errors_pass_through_and_the_private_twin_wins(mcp_server: McpServer) -> None:
     missing = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-nope"})
     assert error_text(missing) == "no secret 'mcp-nope' found"
-    mcp_server.call("kitaru_secrets_create", {"name": "mcp-twin", "values": {"A": "1"}})
-    mcp_server.call(
-        "kitaru_secrets_create", {"name": "mcp-twin", "values": {"A": "2"}, "private": True}
-    )
-    ambiguous = error_text(mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin"}))
-    assert ambiguous.startswith("secret 'mcp-twin' is ambiguous")
-    private = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin", "private": True})
-    assert private.structured_content["private"] is True
+    public = mcp_server.call("kitaru_secrets_create", {"name": "mcp-twin", "values": {"A": "1"}})
+    reset_zenml_singletons()
+    private = create_secret("mcp-twin", {"A": "2"}, private=True)
+    shown = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin"})
+    assert shown.structured_content["id"] == private.id
+    assert shown.structured_content["shadowed"] == {
+        "name": "mcp-twin",
+        "id": public.structured_content["id"],
+        "private": False,
+    }
+    chosen = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-twin", "private": False})
+    assert chosen.structured_content["id"] == public.structured_content["id"]
+    assert chosen.structured_content["shadowed"] is None
 
 
 def test_arguments_that_break_the_schema_never_echo_their_input(mcp_server: McpServer) -> None:

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from kitaru.store import rest_models
 from kitaru.store.rest_models import (
+    CurrentUser,
     SecretPage,
     SecretResource,
     ServerInfo,
@@ -37,6 +38,7 @@ def test_secret_resource() -> None:
     secret = SecretResource.model_validate(SECRET)
     stored = secret.stored()
     assert (stored.id, stored.name, stored.private) == (SECRET["id"], "probe", True)
+    assert stored.user_id == "106afd89-25aa-4316-b01e-ad5853321f3c"  # who created it
     assert stored.readable == {"A": CANARY} and stored.unavailable == ["B"]
     assert secret.ref() == stored.ref
     assert CANARY not in repr(secret) + repr(stored) + str(secret)
@@ -49,6 +51,12 @@ def test_listed_secret_without_values() -> None:
     assert page.total_pages == 3 and page.items[0].ref().name == "probe"
     bare = SecretResource.model_validate({"id": "x", "name": "n"})
     assert bare.ref().private is False and bare.stored().values == {}
+    assert bare.ref().user_id is None  # a server that does not say: never taken for the caller
+
+
+def test_current_user() -> None:
+    me = CurrentUser.model_validate({"id": "u-1", "name": "alice", "body": {"active": True}})
+    assert me.id == "u-1"
 
 
 def test_token_and_info() -> None:

@@ -20,9 +20,10 @@ WRITES = ("create", "update", "delete")
 class MemoryStore:
     """Secrets in a dict; a ``None`` value is one the store withholds (unreadable)."""
 
-    def __init__(self, secrets: Sequence[StoredSecret] = ()) -> None:
+    def __init__(self, secrets: Sequence[StoredSecret] = (), user_id: str = "me") -> None:
         self._ids = itertools.count(1)
         self.secrets: dict[str, StoredSecret] = {s.id: s for s in secrets}
+        self.user_id = user_id  # who this store acts as; new secrets are theirs
 
     @property
     def max_workers(self) -> int:
@@ -42,7 +43,7 @@ class MemoryStore:
     def create(self, name: str, values: Mapping[str, str], private: bool) -> StoredSecret:
         if any(s.name == name and s.private == private for s in self.secrets.values()):
             raise SecretExistsError(f"creating secret '{name}': it already exists")
-        secret = StoredSecret(f"mem-{next(self._ids)}", name, private, dict(values))
+        secret = StoredSecret(f"mem-{next(self._ids)}", name, private, dict(values), self.user_id)
         self.secrets[secret.id] = secret
         return secret
 
@@ -57,12 +58,15 @@ class MemoryStore:
         old = self.get(secret_id)
         values = {k: v for k, v in old.values.items() if k not in remove_keys}
         values.update(set_values)
-        self.secrets[secret_id] = StoredSecret(old.id, old.name, old.private, values)
+        self.secrets[secret_id] = StoredSecret(old.id, old.name, old.private, values, old.user_id)
         return self.secrets[secret_id]
 
     def delete(self, secret_id: str) -> None:
         self.get(secret_id)
         del self.secrets[secret_id]
+
+    def current_user_id(self) -> str | None:
+        return self.user_id
 
     def close(self) -> None:
         pass
@@ -107,6 +111,9 @@ class CountingStore:
 
     def delete(self, secret_id: str) -> None:
         self._count("delete")(secret_id)
+
+    def current_user_id(self) -> str | None:
+        return self._count("current_user_id")()  # type: ignore[no-any-return]
 
     def close(self) -> None:
         self.inner.close()

@@ -114,21 +114,34 @@ def test_changed_value_is_an_update_and_plan_exits_2(
     assert_no_canary([plan, applied])
 
 
-def test_visibility_drift_is_reported_and_never_changed(cli: Cli, manifest: Path) -> None:
+def test_a_changed_visibility_gets_the_new_secret_and_the_old_is_shadowed(
+    cli: Cli, manifest: Path
+) -> None:
+    """A manifest secret is its name and visibility: a public copy of a secret declared
+    private is never written into; apply creates the private one and reports the copy."""
     assert cli("secrets", "apply", "-f", str(manifest)).exit_code == 0
     from zenml.client import Client
 
     (ref,) = [r for r in open_store().list_all() if r.name == "openai-creds"]
     Client().update_secret(ref.id, update_private=False)  # made public out of band
+    public_before = stored_state()[("openai-creds", False)]
     plan = cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
     assert plan.exit_code == 2
-    drift = json.loads(plan.stdout)["drift"]
-    assert [(d["kind"], d["secret"]) for d in drift] == [("visibility", "openai-creds")]
+    payload = json.loads(plan.stdout)
+    (secret,) = [s for s in payload["secrets"] if s["name"] == "openai-creds"]
+    assert (secret["action"], secret["private"], secret["id"]) == ("create", True, None)
+    drift = payload["drift"]
+    assert [(d["kind"], d["secret"], d["id"]) for d in drift] == [
+        ("shadowed", "openai-creds", ref.id)
+    ]
+    assert drift[0]["caller_created"] is True and "created by you" in drift[0]["message"]
     applied = cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode")
-    assert applied.exit_code == 2  # drift is left after applying
-    assert "visibility" in applied.stdout
-    assert ("openai-creds", False) in stored_state()
-    assert ("openai-creds", True) not in stored_state()
+    assert applied.exit_code == 2  # the public copy is left, and it is the caller's
+    assert "shadowed" in applied.stdout and "1 created" in applied.stdout
+    assert stored_state()[("openai-creds", False)] == public_before
+    assert ("openai-creds", True) in stored_state()
+    again = cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    assert again.exit_code == 2 and json.loads(again.stdout)["summary"]["writes"] == 0
 
 
 def test_extra_key_is_removed_only_with_prune_on_prune_true(cli: Cli, manifest: Path) -> None:

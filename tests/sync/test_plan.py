@@ -39,15 +39,22 @@ def desired_secret(
 
 
 def stored(
-    id_: str, name: str, values: dict[str, str | None], private: bool = False
+    id_: str,
+    name: str,
+    values: dict[str, str | None],
+    private: bool = False,
+    user_id: str | None = "me",
 ) -> StoredSecret:
-    return StoredSecret(id_, name, private, values)
+    return StoredSecret(id_, name, private, values, user_id)
 
 
 def plan_for(
-    secrets: Sequence[DesiredSecret], store: Sequence[StoredSecret], prune: bool = False
+    secrets: Sequence[DesiredSecret],
+    store: Sequence[StoredSecret],
+    prune: bool = False,
+    user_id: str | None = "me",
 ) -> Plan:
-    observed = Observed(tuple(s.ref for s in store), {s.id: s for s in store})
+    observed = Observed(tuple(s.ref for s in store), {s.id: s for s in store}, user_id)
     return make_plan(Desired("m.yaml", tuple(secrets)), observed, prune=prune)
 
 
@@ -101,13 +108,48 @@ def test_declared_visibility_picks_the_target_and_the_other_is_shadowed() -> Non
     assert plan.unmanaged == ()
 
 
-def test_other_visibility_alone_is_visibility_drift_and_stays() -> None:
-    store = [stored("pub", "x", {"A": "1"})]
+@pytest.mark.parametrize("declared_private", [True, False])
+def test_the_other_visibility_alone_is_shadowed_and_the_declared_one_created(
+    declared_private: bool,
+) -> None:
+    """A manifest secret is its name and visibility: a twin of the other visibility (e.g.
+    a co-user's public squat on a name declared private) is never written into."""
+    store = [stored("twin", "x", {"A": "1"}, private=not declared_private, user_id="bob")]
+    plan = plan_for([desired_secret("x", {"A": "1"}, private=declared_private)], store)
+    (secret,) = plan.secrets
+    assert (secret.secret_id, secret.action, secret.private) == (None, "create", declared_private)
+    assert dict(secret.set_values) == {"A": "1"}
+    (drift,) = secret.drift
+    assert (drift.kind, drift.secret_id, drift.caller_created) == ("shadowed", "twin", False)
+    assert "created by another user" in drift.message
+    assert plan.unmanaged == ()
+    # another user's squat is reported, but is not the caller's drift to fix
+    assert plan.has_changes and not plan.has_drift
+
+
+def test_a_shadowing_copy_the_caller_made_is_said_so_and_counts_as_drift() -> None:
+    store = [stored("old", "x", {"A": "1"}, private=False, user_id="me")]
     plan = plan_for([desired_secret("x", {"A": "1"}, private=True)], store)
     (secret,) = plan.secrets
-    assert (secret.secret_id, secret.action, secret.stored_private) == ("pub", "unchanged", False)
-    assert [d.kind for d in secret.drift] == ["visibility"]
-    assert plan.has_drift and not plan.has_changes
+    assert secret.action == "create"
+    (drift,) = secret.drift
+    assert (drift.kind, drift.caller_created) == ("shadowed", True)
+    assert "created by you: it still holds values every user can read" in drift.message
+    assert plan.has_drift
+    # applied, the private secret exists; the public copy is left, and still counts
+    applied = plan_for(
+        [desired_secret("x", {"A": "1"}, private=True)],
+        [*store, stored("new", "x", {"A": "1"}, private=True)],
+    )
+    assert [s.action for s in applied.secrets] == ["unchanged"]
+    assert applied.has_drift and not applied.has_changes
+
+
+def test_shadowed_without_a_known_caller_names_no_creator() -> None:
+    store = [stored("twin", "x", {"A": "1"}, user_id="bob")]
+    plan = plan_for([desired_secret("x", {"A": "1"}, private=True)], store, user_id=None)
+    (drift,) = plan.drift
+    assert drift.caller_created is None and "created by" not in drift.message
 
 
 def test_both_visibilities_declared_map_one_to_one() -> None:
@@ -154,6 +196,8 @@ def test_oversized_secret_fails_before_any_write() -> None:
 # Values from an alphabet that no rendered word uses, so any 4-character slice of a value
 # found in the output can only be a leak.
 VALUE = st.text(alphabet="αβγδεζηθικλμνξπρστυφχψω§¤", min_size=1, max_size=12)
+# Values declared private: their own alphabet, so one found in a public secret was put there.
+PRIVATE_VALUE = st.text(alphabet="ДЖЗИЙЛПФЦЧШЩЭЮЯ", min_size=1, max_size=12)
 NAMES = st.sampled_from(["app", "db", "ci"])
 KEYS = st.sampled_from(["K1", "K2", "K3", "K4"])
 
@@ -165,7 +209,7 @@ def worlds(draw: st.DrawFn) -> tuple[list[DesiredSecret], list[StoredSecret], bo
         name, private = draw(NAMES), draw(st.booleans())
         keys = draw(st.lists(KEYS, min_size=1, max_size=4, unique=True))
         skipped = [k for k in keys if draw(st.booleans()) and draw(st.booleans())]
-        values = {k: draw(VALUE) for k in keys if k not in skipped}
+        values = {k: draw(PRIVATE_VALUE if private else VALUE) for k in keys if k not in skipped}
         desired[(name, private)] = desired_secret(
             name, values, private=private, prune=draw(st.booleans()), skipped=skipped
         )
@@ -174,8 +218,39 @@ def worlds(draw: st.DrawFn) -> tuple[list[DesiredSecret], list[StoredSecret], bo
         name, private = draw(st.sampled_from(["app", "db", "ci", "other"])), draw(st.booleans())
         keys = draw(st.lists(st.sampled_from(["K1", "K2", "K3", "K4", "X1"]), unique=True))
         values = {k: draw(st.one_of(st.none(), VALUE)) for k in keys}
-        store[(name, private)] = stored(f"s{i}", name, values, private)
+        # a private secret is always the caller's; a public one anyone's (or nobody known)
+        creator = "me" if private else draw(st.sampled_from(["me", "bob", None]))
+        store[(name, private)] = stored(f"s{i}", name, values, private, creator)
     return list(desired.values()), list(store.values()), draw(st.booleans())
+
+
+@given(worlds())
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+def test_a_value_declared_private_is_never_planned_into_a_public_secret(
+    world: tuple[list[DesiredSecret], list[StoredSecret], bool],
+) -> None:
+    secrets, initial, prune = world
+    desired = Desired("m.yaml", tuple(secrets))
+    memory = MemoryStore(initial)
+    plan = make_plan(desired, observe(memory, desired), prune=prune)
+    public_ids = {s.id for s in initial if not s.private}
+    for secret in plan.secrets:
+        assert secret.secret_id not in (public_ids if secret.private else set())
+        if secret.secret_id is not None:
+            assert secret.stored_private == secret.private
+        if secret.private and secret.action == "create":
+            assert secret.secret_id is None
+    assert execute(plan, memory).ok
+    declared_private = {v for s in secrets if s.private for v in s.values.values()}
+    for after in memory.secrets.values():
+        if not after.private:
+            assert not declared_private & {v for v in after.values.values() if v}
+    # every shadowing twin is reported, and counts only when the caller made it
+    for drift in plan.drift:
+        if drift.kind == "shadowed":
+            twin = next(s for s in initial if s.id == drift.secret_id)
+            assert drift.caller_created is (twin.user_id == "me" if twin.user_id else None)
+            assert drift.counts is (twin.user_id == "me")
 
 
 def _outputs(plan: Plan, result: ApplyResult | None) -> list[str]:
@@ -220,7 +295,7 @@ def test_apply_converges_and_never_changes_visibility(
     again = make_plan(desired, observe(store, desired), prune=prune)
     assert not again.has_changes
     for secret, drift in ((s, d) for s in again.secrets for d in s.drift):
-        assert drift.kind in {"visibility", "shadowed", "extra_key"}
+        assert drift.kind in {"shadowed", "extra_key"}
         if drift.kind == "extra_key":
             spec = next(d for d in secrets if d.name == secret.name and d.private == secret.private)
             assert not (prune and spec.prune)

@@ -63,7 +63,8 @@ def test_colour_only_on_a_tty_and_never_with_no_color(monkeypatch: pytest.Monkey
 def _plan_and_result() -> tuple[object, object]:
     store = MemoryStore(
         [
-            StoredSecret("1", "drifted", False, {"A_KEY": "old-" + CANARY, "EXTRA": CANARY}),
+            StoredSecret("1", "drifted", True, {"A_KEY": "old-" + CANARY, "EXTRA": CANARY}, "me"),
+            StoredSecret("3", "drifted", False, {"A_KEY": "pub-" + CANARY}, "me"),
             StoredSecret("2", "unmanaged", False, {"Z": CANARY}),
         ]
     )
@@ -74,7 +75,9 @@ def _plan_and_result() -> tuple[object, object]:
             desired_secret("fresh", {"B_KEY": CANARY + "-b"}),
         ),
     )
-    observed = Observed(tuple(store.list_all()), {s.id: s for s in store.secrets.values()})
+    observed = Observed(
+        tuple(store.list_all()), {s.id: s for s in store.secrets.values()}, store.user_id
+    )
     plan = make_plan(desired, observed, prune=True)
     return plan, execute(plan, store)
 
@@ -85,7 +88,7 @@ def test_every_format_names_keys_and_drift_but_no_value(fmt: str) -> None:
     for out in (render(plan, fmt), render(plan, fmt, result=result)):  # type: ignore[arg-type]
         assert CANARY not in out
         assert "drifted" in out and "fresh" in out
-        assert "visibility" in out
+        assert "shadowed" in out
 
 
 def test_json_is_versioned_and_lists_actions_keys_sources_drift() -> None:
@@ -98,7 +101,9 @@ def test_json_is_versioned_and_lists_actions_keys_sources_drift() -> None:
     actions = {k["key"]: k["action"] for k in drifted["keys"]}
     assert actions == {"A_KEY": "change", "EXTRA": "remove"}
     assert fresh["keys"] == [{"key": "B_KEY", "action": "add", "source": "env:B_KEY"}]
-    assert {d["kind"] for d in payload["drift"]} == {"value", "extra_key", "visibility"}
+    assert {d["kind"] for d in payload["drift"]} == {"value", "extra_key", "shadowed"}
+    (shadowed,) = [d for d in payload["drift"] if d["kind"] == "shadowed"]
+    assert (shadowed["id"], shadowed["caller_created"]) == ("3", True)
     assert payload["unmanaged"][0]["name"] == "unmanaged"
     assert payload["summary"]["writes"] == 2 and payload["summary"]["drift_left"] == 1
 
@@ -106,7 +111,7 @@ def test_json_is_versioned_and_lists_actions_keys_sources_drift() -> None:
 def test_github_annotations_point_at_manifest_lines() -> None:
     plan, _ = _plan_and_result()
     out = render(plan, "github")  # type: ignore[arg-type]
-    assert "::warning file=secrets.yaml,line=1,col=1,title=kitaru drift%3A visibility::" in out
+    assert "::warning file=secrets.yaml,line=1,col=1,title=kitaru drift%3A shadowed::" in out
     assert "::notice file=secrets.yaml" in out
 
 
