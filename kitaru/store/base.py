@@ -25,10 +25,10 @@ class StoredSecret:
     name: str
     private: bool
     values: Mapping[str, str | None] = field(default_factory=dict, repr=False)
+    user_id: str | None = None  # who created it; None when the store does not say
     # The row exists but ZenML never stored its values (a create killed between ZenML's
     # two commits); only an embedded store hands such a secret on, for set/delete to fix.
     incomplete: bool = False
-    user_id: str | None = None  # who created it; None when the store does not say
 
     @property
     def ref(self) -> SecretRef:
