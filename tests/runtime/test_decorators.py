@@ -156,6 +156,14 @@ def test_leak_inside_a_flow_is_not_persisted_anywhere(
     assert step_logs and all(p.suffix == ".log" for p in step_logs)
 
 
+def test_a_wrapped_value_is_refused_before_zenml_pickles_it(
+    flow_token: str, flow_env: KitaruEnv
+) -> None:
+    with pytest.raises(SecretLeakError, match="'wrap_token' returned the value of key"):
+        workflows.wrapping_flow()
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+
+
 def test_prints_inside_a_flow_are_masked_in_stored_logs_and_console(
     flow_token: str, flow_env: KitaruEnv
 ) -> None:

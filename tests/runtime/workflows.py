@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import UserString
 
 from kitaru import checkpoint, flow, get_secret
 
@@ -116,3 +117,13 @@ def run_failing_flow() -> None:
             link = link.__cause__
     else:
         raise SystemExit("failing_flow did not fail")
+
+
+@checkpoint(enable_cache=False)
+def wrap_token() -> UserString:
+    return UserString(get_secret("github-creds").values["GITHUB_TOKEN"])
+
+
+@flow(enable_cache=False)
+def wrapping_flow() -> None:
+    wrap_token()
