@@ -152,3 +152,16 @@ def test_a_checkpoint_call_raises_the_masked_exception_itself() -> None:
     assert isinstance(caught.value.__cause__, AttributeMessage)
     assert str(caught.value.__cause__) == f"rejected {MASK}"
     assert VALUE not in formatted(caught.value)
+
+
+def test_an_async_checkpoint_raises_the_masked_exception() -> None:
+    import asyncio
+
+    @checkpoint
+    async def fails() -> None:
+        await asyncio.sleep(0)
+        raise KeyError(VALUE)
+
+    with pytest.raises(KeyError) as caught:
+        asyncio.run(fails())
+    assert caught.value.args == (MASK,) and VALUE not in formatted(caught.value)
