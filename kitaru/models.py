@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, NoReturn
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
 from pydantic.json_schema import SkipJsonSchema
+
+MASK = "***"
+# ``secret.model_dump(context={REVEAL_VALUES: True})`` (or ``model_dump_json``) is how a
+# caller asks a serialisation for the values; every other one shows ``***``.
+REVEAL_VALUES = "reveal_values"
 
 
 class SecretSummary(BaseModel):
@@ -29,7 +35,13 @@ class SecretSummary(BaseModel):
 
 
 class Secret(BaseModel):
-    """A secret with its readable values; ``repr``/``str`` mask every value."""
+    """A secret with its readable values, read through ``.values`` and ``.get()``.
+
+    Every other way out masks them: ``repr``/``str``, iterating it, ``model_dump`` and
+    ``model_dump_json`` (so a FastAPI response, a JSON logger or a cache), unless the dump
+    is given ``context={"reveal_values": True}``. ``pickle`` refuses: a pickle is a copy
+    of the values nobody asked for. ``copy``/``deepcopy`` work.
+    """
 
     model_config = ConfigDict(frozen=True)
 
@@ -55,9 +67,30 @@ class Secret(BaseModel):
             unavailable_keys=sorted(self.unavailable_keys),
         )
 
+    @field_serializer("values")
+    def _dump_values(self, values: dict[str, str], info: SerializationInfo) -> dict[str, str]:
+        context = info.context
+        if isinstance(context, dict) and context.get(REVEAL_VALUES) is True:
+            return dict(values)
+        return {key: MASK for key in values}
+
     def __repr_args__(self) -> Any:
         yield from ((name, value) for name, value in super().__repr_args__() if name != "values")
-        yield "values", {key: "***" for key in self.values}
+        yield "values", {key: MASK for key in self.values}
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:  # type: ignore[override]
+        """``dict(secret)`` masks values too (``secret.values`` has them)."""
+        for name, value in super().__iter__():
+            yield name, ({key: MASK for key in self.values} if name == "values" else value)
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        raise TypeError(
+            f"a Secret is not pickled, so its values are not copied where nobody asked for "
+            f"them (secret '{self.name}'); pickle secret.summary(), or the values you need"
+        )
+
+    def __getstate__(self) -> NoReturn:
+        self.__reduce_ex__(None)
 
     def __str__(self) -> str:
         return repr(self)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import copy
+import json
+import pickle
+import uuid
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import kitaru
 from kitaru.errors import (
@@ -10,6 +17,7 @@ from kitaru.errors import (
     SecretExistsError,
     SecretNotFoundError,
 )
+from kitaru.models import Secret
 from kitaru.naming import MAX_SECRET_BYTES
 from kitaru.secrets import describe_secret, upsert_secret
 from kitaru.store import open_store
@@ -183,3 +191,102 @@ def test_set_turns_a_lost_create_race_into_an_update(kitaru_env: KitaruEnv) -> N
 
     kitaru.set_secret("raced", {"MINE": "2"}, store=RacingStore())  # type: ignore[arg-type]
     assert kitaru.get_secret("raced").values == {"THEIRS": "1", "MINE": "2"}
+
+
+# Secret's ways out: only .values/.get() and an explicit reveal give values.
+
+secret_values = st.dictionaries(
+    st.from_regex(r"[A-Z_][A-Z0-9_]{0,8}", fullmatch=True),
+    st.text(max_size=12).map(lambda tail: f"canary-{uuid.uuid4().hex[:8]}-{tail}"),
+    min_size=1,
+    max_size=4,
+)
+
+
+def make_secret(values: dict[str, str]) -> Secret:
+    return Secret(name="github-creds", id=str(uuid.uuid4()), private=True, values=values)
+
+
+def renderings(secret: Secret) -> dict[str, str]:
+    """Every way a Secret turns into text or bytes without being asked for values."""
+    from pydantic import BaseModel, TypeAdapter
+    from rich.pretty import pretty_repr
+
+    class Response(BaseModel):  # a FastAPI response_model, a cache entry
+        secret: Secret
+
+    return {
+        **{
+            f"model_dump({mode})": repr(secret.model_dump(mode=mode)) for mode in ("python", "json")
+        },
+        "model_dump(round_trip)": repr(secret.model_dump(round_trip=True)),
+        "model_dump_json": secret.model_dump_json(),
+        "model_dump_json(indent)": secret.model_dump_json(indent=2),
+        "nested model_dump_json": Response(secret=secret).model_dump_json(),
+        "nested model_dump": repr(Response(secret=secret).model_dump()),
+        "TypeAdapter": TypeAdapter(list[Secret]).dump_json([secret]).decode(),
+        "json.dumps(model_dump)": json.dumps(secret.model_dump()),
+        "repr": repr(secret),
+        "str": str(secret),
+        "format": format(secret, ""),
+        "f-string": f"{secret} {secret!r}",
+        "%-format": "%s %r" % (secret, secret),  # noqa: UP031 - the old way is a way too
+        "rich": pretty_repr(secret),
+        "iteration": repr(list(secret)),
+        "summary": secret.summary().model_dump_json(),
+    }
+
+
+@given(secret_values)
+def test_no_serialisation_of_a_secret_holds_its_values(values: dict[str, str]) -> None:
+    secret = make_secret(values)
+    for way, text in renderings(secret).items():
+        for value in values.values():
+            assert value not in text, way
+    assert secret.model_dump()["values"] == dict.fromkeys(values, "***")
+    assert secret.values == values  # the documented ways in still work
+    assert all(secret.get(key) == value for key, value in values.items())
+    assert secret.get("NOT_A_KEY") is None and secret.get("NOT_A_KEY", "d") == "d"
+
+
+@given(secret_values)
+def test_values_are_dumped_only_when_asked_for(values: dict[str, str]) -> None:
+    secret = make_secret(values)
+    reveal = {"reveal_values": True}
+    assert secret.model_dump(context=reveal)["values"] == values
+    assert json.loads(secret.model_dump_json(context=reveal))["values"] == values
+    assert Secret.model_validate(secret.model_dump(context=reveal)) == secret
+    for not_asked in ({}, {"reveal_values": "yes"}, {"reveal_values": 1}, {"other": True}):
+        assert secret.model_dump(context=not_asked)["values"] == dict.fromkeys(values, "***")
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickling_a_secret_is_refused_in_every_protocol(protocol: int) -> None:
+    import cloudpickle
+
+    value = f"canary-{uuid.uuid4().hex}"
+    secret = make_secret({"GITHUB_TOKEN": value})
+    for dumps in (pickle.dumps, cloudpickle.dumps):
+        with pytest.raises(TypeError, match="a Secret is not pickled") as caught:
+            dumps({"nested": [secret]}, protocol=protocol)
+        assert value not in str(caught.value)
+    with pytest.raises(TypeError, match="a Secret is not pickled"):
+        secret.__getstate__()
+    assert pickle.loads(pickle.dumps(secret.summary(), protocol=protocol)) == secret.summary()
+
+
+def test_copies_and_equality_behave() -> None:
+    value = f"canary-{uuid.uuid4().hex}"
+    secret = make_secret({"GITHUB_TOKEN": value})
+    for copied in (
+        copy.copy(secret),
+        copy.deepcopy(secret),
+        secret.model_copy(),
+        secret.model_copy(deep=True),
+    ):
+        assert copied == secret and copied.values == {"GITHUB_TOKEN": value}
+    assert copy.deepcopy(secret).values is not secret.values
+    changed = secret.model_copy(update={"values": {"GITHUB_TOKEN": "other-value"}})
+    assert changed != secret  # equal only with equal values
+    with pytest.raises(TypeError):  # pydantic's dict(model) meets Secret.keys: never a dict
+        dict(secret)

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from kitaru.errors import SecretLeakError
+from kitaru.runtime.exceptions import mask_exception
 from kitaru.runtime.reads import all_reads, reading_scope
 from kitaru.runtime.scan import SecretRead, find_secret
 from kitaru.runtime.streams import masked_streams
@@ -30,6 +31,9 @@ _in_flow: ContextVar[bool] = ContextVar("kitaru_in_flow", default=False)
 # Leak errors raised by checkpoints of the flow running in this context, so the flow can
 # re-raise one instead of ZenML's generic "step failed" error.
 _flow_leaks: ContextVar[list[SecretLeakError] | None] = ContextVar("kitaru_leaks", default=None)
+# The (masked) exceptions checkpoints of that flow raised, so the flow's failure can name
+# its cause: ZenML's "step failed" error has none.
+_flow_errors: ContextVar[list[BaseException] | None] = ContextVar("kitaru_errors", default=None)
 
 
 class Checkpoint:
@@ -71,24 +75,50 @@ def _guard(result: Any, checkpoint: str, reads: list[SecretRead], allow: bool) -
     return result
 
 
+def _masked_failure(error: BaseException) -> BaseException | None:
+    """Mask what ``error`` says before ZenML records it; a stand-in to raise instead, if
+    it could not be masked in place."""
+    masked = mask_exception(error)
+    failures = _flow_errors.get()
+    if failures is not None:
+        failures.append(masked)
+    if masked is error or not isinstance(error, Exception):
+        return None
+    return masked
+
+
 def guarded(func: F, checkpoint: str, allow_secret_output: bool = False) -> F:
-    """``func`` remembering the values it reads, masking them in what it prints, and
-    refusing to return any of them."""
+    """``func`` remembering the values it reads, masking them in what it prints and
+    raises, and refusing to return any of them."""
     if inspect.iscoroutinefunction(func):
 
         @functools.wraps(func)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
             with reading_scope() as reads, masked_streams():
-                result = await func(*args, **kwargs)
-            return _guard(result, checkpoint, reads, allow_secret_output)
+                try:
+                    result = await func(*args, **kwargs)
+                except BaseException as error:
+                    stand_in = _masked_failure(error)
+                    if stand_in is None:
+                        raise
+                else:
+                    return _guard(result, checkpoint, reads, allow_secret_output)
+            raise stand_in  # outside the handler, so it does not chain the original
 
         return run_async  # type: ignore[return-value]
 
     @functools.wraps(func)
     def run(*args: Any, **kwargs: Any) -> Any:
         with reading_scope() as reads, masked_streams():
-            result = func(*args, **kwargs)
-        return _guard(result, checkpoint, reads, allow_secret_output)
+            try:
+                result = func(*args, **kwargs)
+            except BaseException as error:
+                stand_in = _masked_failure(error)
+                if stand_in is None:
+                    raise
+            else:
+                return _guard(result, checkpoint, reads, allow_secret_output)
+        raise stand_in  # outside the handler, so it does not chain the original
 
     return run  # type: ignore[return-value]
 
@@ -112,15 +142,19 @@ def _call_flow(self: Any, *args: Any, **kwargs: Any) -> Any:
     if leaked is not None:
         raise _parameter_error(f"flow '{self.name}'", leaked)
     leaks: list[SecretLeakError] = []
-    token = _flow_leaks.set(leaks)
+    failures: list[BaseException] = []
+    tokens = _flow_leaks.set(leaks), _flow_errors.set(failures)
     try:
         return super(Flow, self).__call__(*args, **kwargs)
-    except Exception:
+    except Exception as error:
         if leaks:
             raise SecretLeakError(leaks[0].message) from None
+        if failures and error.__cause__ is None and error not in failures:
+            raise error from failures[0]
         raise
     finally:
-        _flow_leaks.reset(token)
+        _flow_leaks.reset(tokens[0])
+        _flow_errors.reset(tokens[1])
 
 
 def _with_call(built: T, marker: type, call: Callable[..., Any]) -> T:

@@ -156,6 +156,14 @@ def test_leak_inside_a_flow_is_not_persisted_anywhere(
     assert step_logs and all(p.suffix == ".log" for p in step_logs)
 
 
+def test_a_wrapped_value_is_refused_before_zenml_pickles_it(
+    flow_token: str, flow_env: KitaruEnv
+) -> None:
+    with pytest.raises(SecretLeakError, match="'wrap_token' returned the value of key"):
+        workflows.wrapping_flow()
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+
+
 def test_prints_inside_a_flow_are_masked_in_stored_logs_and_console(
     flow_token: str, flow_env: KitaruEnv
 ) -> None:
@@ -210,3 +218,39 @@ def test_a_value_read_anywhere_never_becomes_a_flow_parameter(
 def test_allow_secret_output_lets_the_value_through(flow_token: str) -> None:
     run = workflows.allowed_flow()
     assert run.steps["hand_out_token"].output.load() == flow_token
+
+
+def test_a_checkpoint_exception_is_masked_before_zenml_records_it(
+    flow_token: str, flow_env: KitaruEnv
+) -> None:
+    """A real process, so ZenML's step-log capture of stderr is in place too."""
+    env = {**flow_env.env, "ZENML_LOGGING_VERBOSITY": "INFO", "PYTHONPATH": str(REPO)}
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.runtime.run_flow", "run_failing_flow"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-3000:]
+    assert flow_token not in output
+    # The caller gets ZenML's error caused by the user's exceptions: types and chain kept,
+    # messages masked.
+    raised = [line for line in result.stdout.splitlines() if line.startswith("RAISED ")]
+    assert raised == [
+        "RAISED RuntimeError: Pipeline run has failed due to failure in step(s): failing_auth",
+        "RAISED RuntimeError: auth failed with token ***",
+        "RAISED TokenRejected: server rejected ***",
+    ]
+    # Nothing ZenML wrote holds the value: step logs, artifact store, zenml.db.
+    assert files_containing(flow_env.root, flow_token.encode()) == []
+    from zenml.client import Client
+
+    (run,) = Client().list_pipeline_runs(hydrate=True).items
+    step = Client().get_pipeline_run(run.id).steps["failing_auth"]
+    info = step.exception_info
+    assert info is not None and info.message == "auth failed with token ***"
+    assert info.source == "builtins.RuntimeError"
+    assert "TokenRejected: server rejected ***" in info.traceback
+    assert flow_token not in info.model_dump_json() + str(step.model_dump_json())

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections import UserDict, UserList, UserString, deque, namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
-from kitaru.runtime.scan import SecretRead, find_secret
+from kitaru.runtime.scan import MAX_NODES, SecretRead, find_secret
 
 TOKEN = "ghp_scan-canary-31415"
 READS = [
@@ -54,7 +57,7 @@ def test_finds_the_value_in_every_supported_shape() -> None:
 def test_derived_values_and_opaque_objects_pass() -> None:
     assert hit(f"Loaded token with length {len(TOKEN)}") is None
     assert hit({"length": len(TOKEN), "prefix": TOKEN[:4]}) is None
-    assert hit(iter([TOKEN])) is None  # an iterator is not consumed
+    assert hit(iter(["other text"])) is None
     assert hit(None) is None
 
 
@@ -114,3 +117,162 @@ def test_trees_without_the_value_pass(tree: object) -> None:
 @given(trees, st.lists(st.integers(min_value=0, max_value=10), max_size=6))
 def test_the_value_is_found_wherever_it_is_placed(tree: object, path: list[int]) -> None:
     assert hit(embed(tree, path)) == ("github-creds", "GITHUB_TOKEN")
+
+
+# Every shape ZenML could store, holding the value, is refused; the same shapes without it
+# pass. (Classes at module level pickle by reference, local ones by value: both covered.)
+
+UNICODE_TOKEN = "pässwörd-ünïcode-🔑-2718"
+SHAPE_READS = [*READS, SecretRead("db", "PASSWORD", UNICODE_TOKEN)]
+
+
+class Text(str):
+    pass
+
+
+class Colour(Enum):
+    SECRET = "placeholder"
+
+
+class Attributes:
+    def __init__(self, content: object) -> None:
+        self.content = content
+
+
+class Slots:
+    __slots__ = ("content",)
+
+    def __init__(self, content: object) -> None:
+        self.content = content
+
+
+class State:
+    """Keeps its content out of sight of any walk: only its pickle has it."""
+
+    def __init__(self, content: object) -> None:
+        self._hidden = [content]
+
+    def __getattribute__(self, name: str) -> Any:
+        if name == "__dict__":
+            return {}
+        return super().__getattribute__(name)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (State, (object.__getattribute__(self, "_hidden")[0],))
+
+
+class Private(BaseModel):
+    label: str = "ok"
+    _content: object = PrivateAttr(default=None)
+
+
+Pair = namedtuple("Pair", "left right")
+
+
+@dataclass(slots=True)
+class SlottedBox:
+    content: object
+
+
+def private(content: object) -> Private:
+    model = Private()
+    model._content = content
+    return model
+
+
+def enum_member(content: object) -> Enum:
+    # In a tuple: the functional API would make a callable a method, not a member.
+    return Enum("Dynamic", {"MEMBER": (content,)})["MEMBER"]  # type: ignore[return-value]
+
+
+def local_class(content: object) -> object:
+    class Local:
+        def __init__(self) -> None:
+            self.content = content
+
+    return Local()
+
+
+WRAPPERS: list[Callable[[object], object]] = [
+    lambda x: [x],
+    lambda x: (1, x),
+    lambda x: {"k": x},
+    lambda x: deque([x]),
+    lambda x: UserList([x]),
+    lambda x: UserDict({"k": x}),
+    lambda x: Pair("a", x),
+    Box,
+    SlottedBox,
+    Attributes,
+    Slots,
+    State,
+    private,
+    local_class,
+    enum_member,
+    lambda x: Payload(label="m", nested={"deep": x}),
+    lambda x: ValueError(x),
+    lambda x: iter([x]),
+    lambda x: lambda: x,  # a closure, pickled by value
+]
+LEAVES: list[Callable[[str], object]] = [
+    lambda v: v,
+    lambda v: f"Bearer {v};",
+    lambda v: UserString(v),
+    lambda v: Text(f"x{v}"),
+    lambda v: v.encode(),
+    lambda v: bytearray(v.encode()),
+    lambda v: memoryview(v.encode()),
+    lambda v: frozenset({v}),
+    lambda v: enum_member(v),
+    lambda v: Colour.SECRET if v == "placeholder" else UserString(v),
+]
+
+
+def wrapped(leaf: int, wrappers: list[int], value: str) -> object:
+    obj = LEAVES[leaf](value)
+    for index in wrappers:
+        obj = WRAPPERS[index](obj)
+    return obj
+
+
+shape_args = (
+    st.integers(0, len(LEAVES) - 1),
+    st.lists(st.integers(0, len(WRAPPERS) - 1), max_size=3),
+)
+
+
+@settings(deadline=None)
+@given(*shape_args, st.sampled_from([TOKEN, UNICODE_TOKEN]))
+def test_any_shape_holding_the_value_is_refused(leaf: int, wrappers: list[int], value: str) -> None:
+    found = find_secret(wrapped(leaf, wrappers, value), SHAPE_READS)
+    assert found is not None and found.value == value
+
+
+@settings(deadline=None)
+@given(*shape_args, st.text(alphabet="abc xyzä🔑", min_size=4, max_size=12))
+def test_the_same_shapes_without_the_value_pass(leaf: int, wrappers: list[int], text: str) -> None:
+    assert find_secret(wrapped(leaf, wrappers, text), SHAPE_READS) is None
+
+
+def test_the_pickle_scan_finds_values_split_across_writes() -> None:
+    """A value in a payload larger than pickle's frames is found wherever it lands."""
+    for offset in (0, 1, 65_535, 65_536 - len(TOKEN) // 2, 200_000):
+        blob = bytearray(300_000)
+        blob[offset : offset + len(TOKEN)] = TOKEN.encode()
+        assert hit(State(bytes(blob))) is not None, offset
+    assert hit(State(bytes(300_000))) is None
+
+
+def test_the_walk_is_bounded_and_iterators_are_not_consumed() -> None:
+    deep: object = "end"
+    for _ in range(MAX_NODES * 2):
+        deep = [deep]
+    assert hit(deep) is None  # ends (the pickle of so deep a list fails: not stored either)
+    values = iter([TOKEN, "second"])
+    assert hit(values) is not None and next(values) == TOKEN
+
+
+def test_parameters_need_only_the_walk() -> None:
+    assert find_secret(UserString(TOKEN), READS, serialized=False) is not None
+    assert find_secret(State(TOKEN), READS, serialized=False) is None
+    assert find_secret({"k": [TOKEN]}, READS, serialized=False) is not None

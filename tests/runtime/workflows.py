@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections import UserString
 
 from kitaru import checkpoint, flow, get_secret
 
@@ -78,3 +79,51 @@ def parameter_flow(token: str) -> None:
 @flow(enable_cache=False)
 def allowed_flow() -> None:
     hand_out_token()
+
+
+class TokenRejected(Exception):
+    """A user's own exception type whose message is built from an attribute."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__("rejected")
+        self.token = token
+
+    def __str__(self) -> str:
+        return f"server rejected {self.token}"
+
+
+@checkpoint(enable_cache=False)
+def failing_auth() -> int:
+    token = get_secret("github-creds").values["GITHUB_TOKEN"]
+    try:
+        raise TokenRejected(token)
+    except TokenRejected as rejected:
+        raise RuntimeError(f"auth failed with token {token}") from rejected
+
+
+@flow(enable_cache=False)
+def failing_flow() -> None:
+    failing_auth()
+
+
+def run_failing_flow() -> None:
+    """Run failing_flow and report what reached the caller (type, message), masked."""
+    try:
+        failing_flow()
+    except Exception as error:
+        link: BaseException | None = error
+        while link is not None:
+            print(f"RAISED {type(link).__name__}: {link}")
+            link = link.__cause__
+    else:
+        raise SystemExit("failing_flow did not fail")
+
+
+@checkpoint(enable_cache=False)
+def wrap_token() -> UserString:
+    return UserString(get_secret("github-creds").values["GITHUB_TOKEN"])
+
+
+@flow(enable_cache=False)
+def wrapping_flow() -> None:
+    wrap_token()
