@@ -12,7 +12,7 @@ from kitaru.errors import (
     SecretNotFoundError,
 )
 from kitaru.models import Secret, SecretSummary
-from kitaru.naming import check_name, check_values
+from kitaru.naming import check_name, check_values, is_utf8, shown
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.fetch import fetch_existing
 
@@ -57,11 +57,13 @@ def _ambiguous(name: str, matches: list[SecretRef]) -> AmbiguousSecretError:
 
 def _not_found(name_or_id: str, private: bool | None) -> SecretNotFoundError:
     scope = "" if private is None else f"{visibility_word(private)} "
-    return SecretNotFoundError(f"no {scope}secret '{name_or_id}' found")
+    return SecretNotFoundError(f"no {scope}secret {shown(name_or_id)} found")
 
 
 def find_by_name(store: SecretStore, name: str, private: bool | None = None) -> list[SecretRef]:
     """Exact-name matches, optionally narrowed to one visibility."""
+    if not is_utf8(name):
+        return []  # no stored name holds bytes that are not UTF-8
     matches = store.find(name)
     if private is not None:
         matches = [ref for ref in matches if ref.private == private]
@@ -110,15 +112,19 @@ def create_secret(
     values: Mapping[str, str],
     *,
     private: bool = False,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SecretSummary:
-    """Create a new secret; fails if one with that name and visibility exists."""
-    _check_new_name(name, private)
-    check_values(name, values)
+    """Create a new secret; fails if one with that name and visibility exists.
+
+    A blank value is refused unless ``allow_empty`` (an unset variable expands to "").
+    """
+    check_name(name)
+    check_values(name, values, allow_empty=allow_empty)
     store = store or open_store()
     if find_by_name(store, name, private):
         raise SecretExistsError(
-            f"a {visibility_word(private)} secret '{name}' already exists; "
+            f"a {visibility_word(private)} secret {shown(name)} already exists; "
             "use set_secret / `kitaru secrets set` to update it"
         )
     return summarize(store.create(name, dict(values), private))
@@ -151,11 +157,11 @@ def _set_target(store: SecretStore, name: str, private: bool | None) -> StoredSe
 
 
 def _check_new_name(name: str, private: bool | None) -> None:
-    check_name(name)
     if _is_uuid(name):
-        # A UUID-shaped argument is looked up as an ID; creating a secret with that name
+        # `set` looks a UUID-shaped argument up as an ID; creating a secret with that name
         # would turn a mistyped or invisible ID into a new secret.
         raise _not_found(name, private)
+    check_name(name)
 
 
 def upsert_secret(
@@ -163,11 +169,15 @@ def upsert_secret(
     values: Mapping[str, str],
     *,
     private: bool | None = None,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SetOutcome:
-    """Create the secret or update only the given keys; never changes visibility."""
+    """Create the secret or update only the given keys; never changes visibility.
+
+    A blank value is refused unless ``allow_empty``: it would overwrite a credential.
+    """
+    check_values(name, values, allow_empty=allow_empty)
     store = store or open_store()
-    check_values(name, values)
     existing = _set_target(store, name, private)
     keys = sorted(values)
     if existing is None:
@@ -193,10 +203,16 @@ def set_secret(
     values: Mapping[str, str],
     *,
     private: bool | None = None,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SecretSummary:
-    """Upsert: create when missing, else update the given keys; visibility untouched."""
-    return upsert_secret(name, values, private=private, store=store).summary
+    """Upsert: create when missing, else update the given keys; visibility untouched.
+
+    A blank value is refused unless ``allow_empty``: it would overwrite a credential.
+    """
+    return upsert_secret(
+        name, values, private=private, allow_empty=allow_empty, store=store
+    ).summary
 
 
 def get_secret(

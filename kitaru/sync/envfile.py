@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kitaru.naming import KEY_PATTERN, is_conventional_key
-from kitaru.sync.credentials import Suspect, classify, find_suspects, quote_name, redact_findings
+from kitaru.naming import KEY_PATTERN, is_conventional_key, shown, shown_path
+from kitaru.sync.credentials import Suspect, classify, find_suspects, redact_findings
 from kitaru.sync.findings import Finding, Severity
 from kitaru.sync.suppress import apply_allows, decode, split_lines
 
@@ -101,7 +101,7 @@ class _Linter:
     def _key(self, key: str, number: int, col: int) -> None:
         if not KEY_PATTERN.match(key):
             message = (
-                f"invalid key name {quote_name(key)}: use letters, digits and _, "
+                f"invalid key name {shown(key)}: use letters, digits and _, "
                 "not starting with a digit"
             )
             self.add(number, col, "KS201", message)
@@ -163,5 +163,5 @@ def validate_env_file(path: str | Path) -> list[Finding]:
         data = Path(path).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        return [Finding(str(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
+        return [Finding(shown_path(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
     return validate_env(data, str(path))
