@@ -15,7 +15,7 @@ from typing import NamedTuple
 from uuid import UUID
 
 from kitaru.errors import InvalidSecretError
-from kitaru.sync.credentials import classify
+from kitaru.sync.credentials import looks_like_credential
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Secret names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. New
@@ -55,8 +55,12 @@ def is_utf8(text: str) -> bool:
 
 
 def looks_like_value(text: str) -> bool:
-    """A name-shaped string that is more likely a pasted credential than a name."""
-    return classify(text) is not None
+    """A name-shaped string that is, or holds, what looks like a pasted credential.
+
+    The same detector `validate` runs on every manifest line (KS301), so a name the SDK
+    accepts is one `validate` accepts.
+    """
+    return looks_like_credential(text)
 
 
 def is_valid_key(key: str) -> bool:
