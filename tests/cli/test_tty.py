@@ -15,6 +15,7 @@ import kitaru
 from tests.conftest import PYTHON, KitaruEnv
 
 TYPED = "kc-typed-at-the-terminal-7f3a"
+MAIN = "from kitaru.cli.main import main; main()"
 
 
 def _read_until(fd: int, needle: bytes, seen: bytearray, timeout: float) -> bool:
@@ -38,8 +39,7 @@ def test_a_value_typed_at_a_terminal_is_not_echoed_and_is_stored(
     kitaru.list_secrets()  # the store exists before the child opens it
     master, slave = pty.openpty()
     child = subprocess.Popen(
-        [PYTHON, "-c", "from kitaru.cli.main import main; main()"]
-        + ["secrets", "set", "tty-app", "--TOKEN=-"],
+        [PYTHON, "-c", MAIN, "secrets", "set", "tty-app", "--TOKEN=-"],
         stdin=slave,
         stdout=slave,
         stderr=slave,
