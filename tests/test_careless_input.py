@@ -107,7 +107,9 @@ def test_a_value_in_the_wrong_place_never_appears_in_any_output(
         "  - name: app\n    keys: [KC_UNSET_VAR]\n"
     )
     dotenv = work / "bad.env"
-    dotenv.write_text(f"{canary}\n{canary}=v\nK{canary}\nGOOD={canary}\n")
+    dotenv.write_text(
+        f"{canary}\n{canary}=v\nK{canary}\nGOOD={canary}\n{canary} = v\nQ='{canary}\n"
+    )
     monkeypatch.setenv("KC_CANARY_VAR", canary)
     results: list[Result] = [
         cli("secrets", "set", "app", f"--K:{canary}"),
@@ -132,7 +134,8 @@ def test_a_value_in_the_wrong_place_never_appears_in_any_output(
         cli("secrets", "plan", "-f", str(needs_env), "--env-file", canary),
         cli("secrets", "validate", canary),
         cli("secrets", "validate", str(bad), "--format", "json"),
-        cli("secrets", "validate-env", str(dotenv), canary),
+        cli("secrets", "validate-env", str(dotenv), "--format", "json"),
+        cli("secrets", "validate-env", canary),
         cli("secrets", canary),
         cli(f"--{canary}"),
         # the right place: written, then read back without values
@@ -258,6 +261,14 @@ def test_values_that_are_not_utf8_get_one_clear_line(
     _one_clear_line(piped, 2, "standard input is not UTF-8 text")
     _one_clear_line(cli("secrets", "set", "app\udcff", "--K=v"), 1, "may only use letters")
     _one_clear_line(cli("secrets", "show", "app\udcff"), 1, "no secret (a 4-character")
+    manifest = embedded_store.root / "secrets.yaml"
+    manifest.write_text("version: 1\nsecrets:\n  - name: app\n    keys: [KC_BYTES]\n")
+    for command in ("plan", "apply"):
+        _one_clear_line(
+            cli("secrets", command, "-f", str(manifest)),
+            1,
+            "1 value(s) are not UTF-8 text (bytes the terminal or file did not encode as UTF-8)",
+        )
     assert kitaru.list_secrets() == []
 
 

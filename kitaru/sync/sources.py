@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kitaru.errors import KitaruError, MissingValuesError
-from kitaru.naming import is_blank, named, shown_path
+from kitaru.naming import is_blank, is_utf8, named, shown_path
 from kitaru.sync.manifest_checks import START, Position
 
 if TYPE_CHECKING:
@@ -101,6 +101,7 @@ def resolve(
     dotenv = read_env_file(dotenv_path) if dotenv_path else {}
     secrets: list[DesiredSecret] = []
     missing: list[str] = []
+    not_text: list[str] = []
     for spec in manifest.secrets:
         values: dict[str, str] = {}
         sources: dict[str, str] = {}
@@ -119,6 +120,8 @@ def resolve(
                 line = key.position.line
                 where = f"{manifest.path}:{line}"
                 missing.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)}, {where})")
+            if key.key in values and not is_utf8(values[key.key]):
+                not_text.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)})")
         secrets.append(
             DesiredSecret(
                 name=spec.name,
@@ -131,6 +134,11 @@ def resolve(
                 position=spec.position,
                 key_positions={key.key: key.position for key in spec.keys},
             )
+        )
+    if not_text:
+        raise KitaruError(
+            f"{len(not_text)} value(s) are not UTF-8 text (bytes the terminal or file did not "
+            f"encode as UTF-8); nothing was written: {', '.join(not_text)}"
         )
     if missing:
         where = "the environment" + (f" or {dotenv_path}" if dotenv_path else "")
