@@ -154,6 +154,35 @@ def test_a_value_in_the_wrong_place_never_appears_in_any_output(
     assert kitaru.get_secret("app").values["K"] == canary
 
 
+@given(canary=canaries)
+@settings(max_examples=100, deadline=None)
+def test_usage_errors_never_show_a_value_typed_in_the_wrong_place(canary: str) -> None:
+    """Commands that fail before any store opens, so no store is needed."""
+    cli = Cli()
+    results = [
+        cli("secrets", "plan", f"--{canary}"),
+        cli("secrets", "apply", f"--K:{canary}", "--dry-run"),
+        cli("secrets", "show", "app", canary),
+        cli("secrets", "delete", "app", f"--{canary}=x"),
+        cli("secrets", "list", "-o", canary),
+        cli("secrets", "list", f"--output={canary}"),
+        cli("secrets", "validate", "--format", canary),
+        cli("secrets", "validate", canary),
+        cli("secrets", "validate-env", canary),
+        cli("secrets", canary),
+        cli(canary),
+        cli("secrets", "set", "app", canary),
+        cli("secrets", "set", "app", f"--K:{canary}"),
+        cli("secrets", "set", "app", "--from-env", f"K={canary}"),
+        cli("secrets", "set", "app", "--from-dotenv", canary),
+        cli("secrets", "set", "app", "--output", canary, "--K=v"),
+    ]
+    assert all(r.exit_code in (1, 2) for r in results), [r.exit_code for r in results]
+    text = all_output(results)
+    assert canary not in text
+    assert "Traceback" not in text
+
+
 def test_typed_wrongly_the_user_still_learns_where(embedded_store: KitaruEnv) -> None:
     cli = Cli()
     colon = cli("secrets", "set", "app", "--API_KEY:hunter2")
