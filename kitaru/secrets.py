@@ -10,7 +10,8 @@ from uuid import UUID
 
 from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
 from kitaru.models import Secret, SecretSummary
-from kitaru.naming import check_name, check_values
+from kitaru.naming import check_name, check_values, is_utf8, shown
+from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.fetch import fetch_existing
 
@@ -50,7 +51,7 @@ def _is_uuid(text: str) -> bool:
 
 def _not_found(name_or_id: str, private: bool | None) -> SecretNotFoundError:
     scope = "" if private is None else f"{visibility_word(private)} "
-    return SecretNotFoundError(f"no {scope}secret '{name_or_id}' found")
+    return SecretNotFoundError(f"no {scope}secret {shown(name_or_id)} found")
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,15 @@ def warn_shadowed(found: Found[Any]) -> None:
         log.warning(
             "secret '%s': your private secret shadows a public one of the same name (%s); "
             "reach that one with private=False or its ID",
-            found.shadowed.name,
-            found.shadowed.id,
+            for_terminal(found.shadowed.name),  # from the store: any user may have named it
+            for_terminal(found.shadowed.id),
         )
 
 
 def find_by_name(store: SecretStore, name: str, private: bool | None = None) -> list[SecretRef]:
     """Exact-name matches, optionally narrowed to one visibility."""
+    if not is_utf8(name):
+        return []  # no stored name holds bytes that are not UTF-8
     matches = store.find(name)
     if private is not None:
         matches = [ref for ref in matches if ref.private == private]
@@ -133,15 +136,19 @@ def create_secret(
     values: Mapping[str, str],
     *,
     private: bool = False,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SecretSummary:
-    """Create a new secret; fails if one with that name and visibility exists."""
-    _check_new_name(name, private)
-    check_values(name, values)
+    """Create a new secret; fails if one with that name and visibility exists.
+
+    A blank value is refused unless ``allow_empty`` (an unset variable expands to "").
+    """
+    check_name(name)
+    check_values(name, values, allow_empty=allow_empty)
     store = store or open_store()
     if find_by_name(store, name, private):
         raise SecretExistsError(
-            f"a {visibility_word(private)} secret '{name}' already exists; "
+            f"a {visibility_word(private)} secret {shown(name)} already exists; "
             "use set_secret / `kitaru secrets set` to update it"
         )
     return summarize(store.create(name, dict(values), private))
@@ -190,11 +197,11 @@ def _check_writable(store: SecretStore, secret: StoredSecret, private: bool | No
 
 
 def _check_new_name(name: str, private: bool | None) -> None:
-    check_name(name)
     if _is_uuid(name):
-        # A UUID-shaped argument is looked up as an ID; creating a secret with that name
+        # `set` looks a UUID-shaped argument up as an ID; creating a secret with that name
         # would turn a mistyped or invisible ID into a new secret.
         raise _not_found(name, private)
+    check_name(name)
 
 
 def upsert_secret(
@@ -202,11 +209,15 @@ def upsert_secret(
     values: Mapping[str, str],
     *,
     private: bool | None = None,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SetOutcome:
-    """Create the secret or update only the given keys; never changes visibility."""
+    """Create the secret or update only the given keys; never changes visibility.
+
+    A blank value is refused unless ``allow_empty``: it would overwrite a credential.
+    """
+    check_values(name, values, allow_empty=allow_empty)
     store = store or open_store()
-    check_values(name, values)
     found = _set_target(store, name, private)
     keys = sorted(values)
     if found.result is None:
@@ -234,13 +245,15 @@ def set_secret(
     values: Mapping[str, str],
     *,
     private: bool | None = None,
+    allow_empty: bool = False,
     store: SecretStore | None = None,
 ) -> SecretSummary:
     """Upsert: create when missing, else update the given keys; visibility untouched.
 
+    A blank value is refused unless ``allow_empty``: it would overwrite a credential.
     ``private=True`` never writes into a public secret another user created.
     """
-    outcome = upsert_secret(name, values, private=private, store=store)
+    outcome = upsert_secret(name, values, private=private, allow_empty=allow_empty, store=store)
     warn_shadowed(Found(None, outcome.shadowed))
     return outcome.summary
 

@@ -170,8 +170,8 @@ def test_uuid_shaped_names_are_ids_never_new_secrets(kitaru_env: KitaruEnv) -> N
     unseen = "6b6e1c47-9edd-4edf-86d8-1cde39f82d0c"
     with pytest.raises(SecretNotFoundError):
         kitaru.set_secret(unseen, {"A": "1"})
-    with pytest.raises(SecretNotFoundError):
-        kitaru.create_secret(unseen, {"A": "1"})
+    with pytest.raises(InvalidSecretError, match="has the shape of an ID"):
+        kitaru.create_secret(unseen, {"A": "1"})  # the manifest's KS105 rule
     assert kitaru.list_secrets() == []
     existing = kitaru.create_secret("by-id", {"A": "1"})
     assert kitaru.set_secret(existing.id, {"B": "2"}).keys == ["A", "B"]

@@ -5,9 +5,11 @@ from __future__ import annotations
 import typer
 
 from kitaru.cli import secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli.usage import InputSafeGroup
 
 app = typer.Typer(
     name="kitaru",
+    cls=InputSafeGroup,  # click's usage errors quote what was typed; this hides values
     help="Centralized secrets in a ZenML secret store, kept in sync with a manifest.",
     no_args_is_help=True,
     rich_markup_mode=None,

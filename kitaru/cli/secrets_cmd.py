@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
 import typer
@@ -73,12 +72,18 @@ def set_command(
     from_dotenv: str | None = typer.Option(
         None, "--from-dotenv", metavar="PATH", help="Take every key of a .env file."
     ),
+    allow_empty: bool = typer.Option(
+        False,
+        "--allow-empty",
+        help="Store empty values (refused by default: an unset variable expands to '').",
+    ),
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Create a secret, or update the given keys of an existing one.
 
     New secrets are public (visible to other users of the same ZenML store);
     --private creates a private one. An existing secret keeps its visibility.
+    --KEY=- reads the value from stdin (at a terminal: a prompt that does not echo).
 
     \b
     Examples:
@@ -91,19 +96,19 @@ def set_command(
     with reported_errors():
         from kitaru.cli.values import from_dotenv as dotenv_values
         from kitaru.cli.values import from_env as env_values
-        from kitaru.cli.values import parse_key_flags
+        from kitaru.cli.values import parse_key_flags, read_stdin_value
 
         values: dict[str, str] = {}
         if from_dotenv:
-            values.update(dotenv_values(from_dotenv))
-        values.update(env_values(from_env))
-        values.update(parse_key_flags(ctx.args, sys.stdin.read))
+            values.update(dotenv_values(from_dotenv, allow_empty=allow_empty))
+        values.update(env_values(from_env, allow_empty=allow_empty))
+        values.update(parse_key_flags(ctx.args, read_stdin_value, allow_empty=allow_empty))
         if not values:
             raise UsageError("give at least one --KEY=VALUE, --from-env or --from-dotenv")
         quiet_zenml()
         from kitaru.secrets import upsert_secret
 
-        outcome = upsert_secret(name, values, private=private)
+        outcome = upsert_secret(name, values, private=private, allow_empty=allow_empty)
         summary = outcome.summary
         _note_shadowed(outcome.shadowed)
         if output is OutputFormat.json:

@@ -75,8 +75,11 @@ def _files(kind: Kind, given: Sequence[str], err: TextIO) -> list[str] | None:
         wanted = DEFAULT_FILES[kind][0]
         err.write(f"Error: no {wanted} in the current folder; name the files to check\n")
         return None
+    from kitaru.naming import shown_path
+
     problems = [
-        f"Error: {name}: " + ("is a directory" if Path(name).is_dir() else "no such file")
+        f"Error: {shown_path(name)}: "
+        + ("is a directory" if Path(name).is_dir() else "no such file")
         for name in given
         if not Path(name).is_file()
     ]

@@ -177,13 +177,6 @@ def looks_like_credential(text: str) -> bool:
     return classify(text) is not None or bool(find_suspects(text))
 
 
-def quote_name(text: str) -> str:
-    """A name quoted for a message, unless it might be a value or is unprintable."""
-    if len(text) <= 80 and text.isprintable() and not looks_like_credential(text):
-        return repr(text)
-    return f"(a {len(text)}-character string, not shown)"
-
-
 def redact_findings(findings: Iterable[Finding], texts: list[str]) -> list[Finding]:
     """Defence in depth: no message may quote text that looked like a credential (any case)."""
     patterns = [(re.compile(re.escape(text), re.IGNORECASE), len(text)) for text in set(texts)]

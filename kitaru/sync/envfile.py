@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kitaru.naming import KEY_PATTERN, is_conventional_key
-from kitaru.sync.credentials import Suspect, classify, find_suspects, quote_name, redact_findings
+from kitaru.naming import KEY_PATTERN, is_conventional_key, named, shown, shown_path
+from kitaru.sync.credentials import Suspect, classify, find_suspects, redact_findings
 from kitaru.sync.findings import Finding, Severity
 from kitaru.sync.suppress import apply_allows, decode, split_lines
 
@@ -84,7 +84,7 @@ class _Linter:
         eq_col = col + len(key) + gap
         if gap or (spaces_after and value_text):
             message = (
-                f"spaces around '=' in {key}: write {key}=value "
+                f"spaces around '=' in {named(key)}: write {named(key)}=value "
                 "(sh and docker --env-file read the spaces differently)"
             )
             self.add(number, eq_col, "KS402", message)
@@ -101,7 +101,7 @@ class _Linter:
     def _key(self, key: str, number: int, col: int) -> None:
         if not KEY_PATTERN.match(key):
             message = (
-                f"invalid key name {quote_name(key)}: use letters, digits and _, "
+                f"invalid key name {shown(key)}: use letters, digits and _, "
                 "not starting with a digit"
             )
             self.add(number, col, "KS201", message)
@@ -131,7 +131,9 @@ class _Linter:
                 body += "\n" + self.lines[last]
                 closing = end.match(body)
             if closing is None:
-                self.add(index + 1, col, "KS401", f"the quoted value of {key} is never closed")
+                self.add(
+                    index + 1, col, "KS401", f"the quoted value of {named(key)} is never closed"
+                )
                 return len(self.lines) - 1
             value = closing.group()[:-1]
         else:
@@ -140,7 +142,7 @@ class _Linter:
         if suspect is not None:
             self.suspect_texts.append(value)
             message = (
-                f"the value of {key} looks like a real credential, {suspect.describe()}: "
+                f"the value of {named(key)} looks like a real credential, {suspect.describe()}: "
                 "commit placeholders, never real values"
             )
             self.add(index + 1, col, "KS404", message, warning=True)
@@ -180,5 +182,5 @@ def validate_env_file(path: str | Path) -> list[Finding]:
         data = Path(path).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        return [Finding(str(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
+        return [Finding(shown_path(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
     return validate_env(data, str(path))

@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "KS102": "secret name longer than 255 characters",
     "KS103": "secret name has characters outside the safe set [A-Za-z0-9._-]",
     "KS104": "duplicate secret (same name and visibility)",
+    "KS105": "secret name has the shape of an ID (a UUID)",
     # key names
     "KS201": "key name is not environment-variable style",
     "KS202": "key name is not UPPER_CASE (warning)",

@@ -13,7 +13,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, field_validator
 
 from kitaru.errors import ManifestError
-from kitaru.naming import KEY_PATTERN, MAX_NAME_LENGTH, SAFE_NAME_PATTERN
+from kitaru.naming import (
+    KEY_PATTERN,
+    MAX_NAME_LENGTH,
+    SAFE_NAME_PATTERN,
+    Problem,
+    key_problem,
+    name_problem,
+)
+from kitaru.naming import shown_path as safe_path
 from kitaru.sync.findings import Finding
 from kitaru.sync.manifest_checks import (
     START,
@@ -40,6 +48,13 @@ __all__ = [
 _STRICT = ConfigDict(extra="forbid", strict=True, defer_build=True)
 
 
+def _passes(problem: Problem | None, value: str) -> str:
+    """The naming rules the checks apply (``kitaru.naming``), for ``model_validate`` too."""
+    if problem is not None:
+        raise ValueError(problem.message)
+    return value
+
+
 class KeySpec(BaseModel):
     """One key of a secret and the environment variable its value comes from."""
 
@@ -59,6 +74,11 @@ class KeySpec(BaseModel):
         default=False, description="When the variable is unset, skip the key instead of failing."
     )
     _position: Position = PrivateAttr(default=START)
+
+    @field_validator("key", "from_")
+    @classmethod
+    def _key_rule(cls, value: str | None) -> str | None:
+        return value if value is None else _passes(key_problem(value), value)
 
     @property
     def env_var(self) -> str:
@@ -95,6 +115,11 @@ class SecretSpec(BaseModel):
     )
     keys: list[KeyEntry] = Field(min_length=1, description="Key names, or {key, from, optional}.")
     _position: Position = PrivateAttr(default=START)
+
+    @field_validator("name")
+    @classmethod
+    def _name_rule(cls, value: str) -> str:
+        return _passes(name_problem(value), value)
 
     @property
     def position(self) -> Position:
@@ -187,7 +212,8 @@ def read_manifest(path: str | Path) -> tuple[Manifest | None, list[Finding]]:
         data = Path(path).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        return None, [Finding(shown_path, 1, 1, "KS007", f"cannot read the manifest: {reason}")]
+        where = safe_path(shown_path)  # a path that does not exist may be a mistyped value
+        return None, [Finding(where, 1, 1, "KS007", f"cannot read the manifest: {reason}")]
     return parse_manifest(data, shown_path)
 
 

@@ -14,7 +14,15 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from kitaru.naming import KEY_PATTERN, MAX_NAME_LENGTH, SAFE_NAME_PATTERN
+from kitaru.naming import (
+    KEY_PATTERN,
+    KEY_RULE,
+    described,
+    is_quotable,
+    key_problem,
+    name_problem,
+    shown,
+)
 from kitaru.sync.findings import Finding
 
 SCHEMA_VERSION = 1
@@ -105,13 +113,6 @@ def looks_like_credential(text: str) -> bool:
         has_lower = any(c.islower() for c in text)
         return has_digit and has_upper and has_lower
     return False
-
-
-def shown(text: str) -> str:
-    """Quote a name for a message, unless it might be a value or is unprintable."""
-    if len(text) <= 80 and text.isprintable() and not looks_like_credential(text):
-        return repr(text)
-    return f"(a {len(text)}-character string, not shown)"
 
 
 class _Reader:
@@ -230,22 +231,14 @@ def _iter_secrets(data: dict[str, Any]) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _check_name(reader: _Reader, loc: Loc, name: str) -> None:
-    where = reader.at(loc)
-    if not name.strip():
-        reader.add(where, "KS101", "secret name is empty")
-    elif len(name) > MAX_NAME_LENGTH:
-        reader.add(
-            where,
-            "KS102",
-            f"secret name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}",
-        )
-    elif not SAFE_NAME_PATTERN.match(name):
-        reader.add(
-            where,
-            "KS103",
-            f"secret name {shown(name)} may only use letters, digits, '.', '_' and '-', "
-            "starting with a letter or digit",
-        )
+    """The SDK's rule for new secret names (``naming.name_problem``), with its code."""
+    problem = name_problem(name)
+    if problem is not None:
+        reader.add(reader.at(loc), problem.code, problem.message)
+
+
+def _as_key(field: str) -> str:
+    return field if is_quotable(field) else described(field)
 
 
 def _check_key_entry(reader: _Reader, loc: Loc, entry: Any) -> str | None:
@@ -256,7 +249,8 @@ def _check_key_entry(reader: _Reader, loc: Loc, entry: Any) -> str | None:
             reader.add(
                 reader.keys.get((*loc, field), reader.at(loc)),
                 "KS301",
-                f"{field} looks like an inline value: {_INLINE}; write `- {field}`",
+                f"{_as_key(field)} looks like an inline value: {_INLINE}; "
+                f"write `- {_as_key(field)}`",
             )
             reader.suppressed.add(loc)
             return None
@@ -264,32 +258,28 @@ def _check_key_entry(reader: _Reader, loc: Loc, entry: Any) -> str | None:
     key_loc = loc if isinstance(entry, str) else (*loc, "key")
     if isinstance(entry, dict):
         source = entry.get("from")
-        if isinstance(source, str) and not KEY_PATTERN.match(source):
-            if looks_like_credential(source):
+        source_problem = key_problem(source) if isinstance(source, str) else None
+        if isinstance(source, str) and source_problem is not None:
+            if source_problem.code == "KS301" or looks_like_credential(source):
                 where = reader.at((*loc, "from"))
                 reader.add(where, "KS301", f"`from:` looks like a value: {_INLINE}")
             else:
                 reader.add(
                     reader.at((*loc, "from")),
                     "KS205",
-                    f"`from:` {shown(source)} is not an environment variable name "
-                    "(letters, digits and _, not starting with a digit)",
+                    f"`from:` {shown(source)} is not an environment variable name ({KEY_RULE})",
                 )
     if not isinstance(key, str):
         return None
-    if KEY_PATTERN.match(key):
+    problem = key_problem(key)
+    if problem is None:
         return key
     head, sep, _ = key.partition("=")
-    if sep or looks_like_credential(key):
-        label = f"{head} " if sep and KEY_PATTERN.match(head) else ""
+    if sep or problem.code == "KS301" or looks_like_credential(key):
+        label = f"{head} " if sep and key_problem(head) is None and is_quotable(head) else ""
         reader.add(reader.at(key_loc), "KS301", f"key {label}looks like an inline value: {_INLINE}")
     else:
-        reader.add(
-            reader.at(key_loc),
-            "KS201",
-            f"invalid key name {shown(key)}: keys must look like environment variables "
-            "(letters, digits and _, not starting with a digit), e.g. OPENAI_API_KEY",
-        )
+        reader.add(reader.at(key_loc), problem.code, problem.message)
     return None
 
 

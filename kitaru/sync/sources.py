@@ -1,8 +1,8 @@
 """Desired state: the manifest's keys with values from the environment, then a .env file.
 
 Where a value came from is recorded (``env:VAR`` / ``dotenv:FILE:VAR``), never the value.
-An empty variable counts as unset: CI systems expand a missing secret to "", and writing
-that over a real credential is never what was meant.
+An empty (or white-space-only) variable counts as unset: CI systems expand a missing
+secret to "", and writing that over a real credential is never what was meant.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kitaru.errors import KitaruError, MissingValuesError
+from kitaru.naming import is_blank, is_utf8, named, shown_path
 from kitaru.sync.manifest_checks import START, Position
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ def env_file_for(manifest: Manifest, override: str | Path | None) -> Path | None
     if override is not None:
         path = Path(override)
         if not path.is_file():
-            raise KitaruError(f"--env-file {override}: no such file")
+            raise KitaruError(f"--env-file {shown_path(override)}: no such file")
         return path
     declared = manifest.env_file_path()
     if declared is not None and declared.is_file():
@@ -76,6 +77,11 @@ def read_env_file(path: Path) -> dict[str, str]:
     return {key: value for key, value in read_dotenv(path).items() if value}
 
 
+def _present(value: str | None) -> bool:
+    """Set and not blank: an empty or white-space-only variable counts as unset."""
+    return value is not None and not is_blank(value)
+
+
 def resolve(
     manifest: Manifest,
     *,
@@ -88,23 +94,27 @@ def resolve(
     dotenv = read_env_file(dotenv_path) if dotenv_path else {}
     secrets: list[DesiredSecret] = []
     missing: list[str] = []
+    not_text: list[str] = []
     for spec in manifest.secrets:
         values: dict[str, str] = {}
         sources: dict[str, str] = {}
         skipped: list[str] = []
         for key in spec.keys:
             variable = key.env_var
-            if environ.get(variable):
+            if _present(environ.get(variable)):
                 values[key.key] = environ[variable]
                 sources[key.key] = f"env:{variable}"
-            elif dotenv.get(variable):
+            elif _present(dotenv.get(variable)):
                 values[key.key] = dotenv[variable]
                 sources[key.key] = f"dotenv:{dotenv_path}:{variable}"
             elif key.optional:
                 skipped.append(key.key)
             else:
                 line = key.position.line
-                missing.append(f"{spec.name}/{key.key} (${variable}, {manifest.path}:{line})")
+                where = f"{manifest.path}:{line}"
+                missing.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)}, {where})")
+            if key.key in values and not is_utf8(values[key.key]):
+                not_text.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)})")
         secrets.append(
             DesiredSecret(
                 name=spec.name,
@@ -117,6 +127,11 @@ def resolve(
                 position=spec.position,
                 key_positions={key.key: key.position for key in spec.keys},
             )
+        )
+    if not_text:
+        raise KitaruError(
+            f"{len(not_text)} value(s) are not UTF-8 text (bytes the terminal or file did not "
+            f"encode as UTF-8); nothing was written: {', '.join(not_text)}"
         )
     if missing:
         where = "the environment" + (f" or {dotenv_path}" if dotenv_path else "")

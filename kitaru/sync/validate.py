@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kitaru.naming import KEY_PATTERN, is_conventional_key
+from kitaru.naming import KEY_PATTERN, is_conventional_key, shown_path
 from kitaru.sync.credentials import Suspect, find_suspects, redact_findings
 from kitaru.sync.findings import Finding, Severity
 from kitaru.sync.manifest_checks import Document, Position, read_document
@@ -98,5 +98,5 @@ def validate_manifest_file(path: str | Path) -> list[Finding]:
         data = Path(path).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        return [Finding(str(path), 1, 1, "KS007", f"cannot read the manifest: {reason}")]
+        return [Finding(shown_path(path), 1, 1, "KS007", f"cannot read the manifest: {reason}")]
     return validate_manifest(data, str(path))

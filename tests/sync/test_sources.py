@@ -110,3 +110,13 @@ def test_env_file_reads_as_python_dotenv_does(lines: list[str]) -> None:
             assert read_env_file(path) == expected
         finally:
             del os.environ["BENCH_ENV"]
+
+
+def test_a_white_space_only_variable_counts_as_unset(manifest_path: Path) -> None:
+    """Like an empty one: the same rule `set` applies (refused unless --allow-empty)."""
+    environ = {"A_KEY": "  ", "B_SOURCE": "\t\n", "OPT_KEY": " "}
+    with pytest.raises(MissingValuesError) as caught:
+        resolve(load_manifest(manifest_path), environ=environ)
+    assert "2 required value(s)" in str(caught.value)
+    desired = resolve(load_manifest(manifest_path), environ={"A_KEY": "a", "B_SOURCE": "b"})
+    assert desired.secrets[0].skipped == ("OPT_KEY",)

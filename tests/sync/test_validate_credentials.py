@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kitaru.naming import shown
 from kitaru.sync.credentials import (
     classify,
     find_suspects,
     is_random_looking,
     looks_like_credential,
-    quote_name,
     redact_findings,
 )
 from kitaru.sync.findings import Finding
@@ -149,11 +149,11 @@ def test_most_random_tokens_are_caught(length: int, alphabet: str, share: float)
     assert sum(map(is_random_looking, tokens)) >= share * len(tokens)
 
 
-def test_quote_name_hides_what_looks_like_a_value() -> None:
+def test_shown_hides_what_looks_like_a_value() -> None:
     token = TOKENS["github"][0]
-    assert quote_name("api_key") == "'api_key'"
-    assert quote_name(token) == f"(a {len(token)}-character string, not shown)"
-    assert quote_name("a\x00b") == "(a 3-character string, not shown)"
+    assert shown("api_key") == "'api_key'"
+    assert shown(token) == f"(a {len(token)}-character string, not shown)"
+    assert shown("a\x00b") == "(a 3-character string, not shown)"
 
 
 def test_redact_findings_replaces_every_occurrence() -> None:
