@@ -285,7 +285,8 @@ def test_values_that_are_not_utf8_get_one_clear_line(
     dotenv.write_bytes(b"K=caf\xe9\n")
     _one_clear_line(cli("secrets", "set", "app", "--K=ab\udcff"), 2, "not UTF-8 text")
     _one_clear_line(cli("secrets", "set", "app", "--from-env", "K=KC_BYTES"), 2, "not UTF-8 text")
-    _one_clear_line(cli("secrets", "set", "app", "--from-dotenv", str(dotenv)), 2, "not UTF-8 text")
+    # A file that does not read is an input error (exit 1), as for plan and apply.
+    _one_clear_line(cli("secrets", "set", "app", "--from-dotenv", str(dotenv)), 1, "not UTF-8 text")
     piped = cli.runner.invoke(cli.app, ["secrets", "set", "app", "--K=-"], input=b"\xff\xfe")
     _one_clear_line(piped, 2, "standard input is not UTF-8 text")
     _one_clear_line(cli("secrets", "set", "app\udcff", "--K=v"), 1, "may only use letters")

@@ -115,8 +115,10 @@ class RestSecretStore:
         if before is None:  # the caller did not say what it saw: read it now
             try:
                 before = self.get(secret_id).values
+            except failures.ValuesMissingError:
+                raise failures.values_missing(action) from None
             except SecretNotFoundError:
-                raise failures.not_found("updating secret") from None
+                raise failures.not_found(action) from None
         return write_until_kept(
             lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
