@@ -416,6 +416,8 @@ class ZenMLClientStore:
         if before is None:  # the caller did not say what it saw: read it now
             try:
                 before = self.get(secret_id).values
+            except failures.ValuesMissingError:
+                raise failures.values_missing("updating secret") from None
             except SecretNotFoundError:
                 raise failures.not_found("updating secret") from None
         return write_until_kept(
