@@ -3,7 +3,8 @@
 Click quotes what it could not parse (``No such option: --API_KEY:hunter2``, ``Got
 unexpected extra argument (hunter2)``, ``'hunter2' is not one of ...``). The root group
 rewrites those messages with ``naming.scrub``: input that has the shape of a name or key
-stays, anything else is described by its length.
+stays, anything else is described by its length. They are also shown on one line,
+``Error: <message> (see 'kitaru secrets set --help')``, instead of click's usage block.
 """
 
 from __future__ import annotations
@@ -11,9 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import typer
 from typer.core import TyperGroup
 
 from kitaru.naming import scrub
+
+# typer 0.29 vendors click and exports only BadParameter; its base is click's UsageError.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 
 _TYPED = "kitaru.typed_args"
 
@@ -23,6 +28,18 @@ def _hide_typed(err: Exception, typed: Sequence[str]) -> None:
     message = getattr(err, "message", None)
     if isinstance(message, str) and hasattr(err, "format_message"):
         err.message = scrub(message, typed)  # type: ignore[attr-defined]
+    if isinstance(err, UsageError) and type(err).show is UsageError.show:  # type: ignore[attr-defined]
+        err.show = _one_line(err)  # type: ignore[attr-defined]
+
+
+def _one_line(err: Any) -> Any:
+    """``show`` for a usage error: its message and where help is, in one line."""
+
+    def show(file: Any = None) -> None:
+        hint = f" (see '{err.ctx.command_path} --help')" if err.ctx is not None else ""
+        typer.echo(f"Error: {err.format_message()}{hint}", file=file, err=file is None)
+
+    return show
 
 
 class InputSafeGroup(TyperGroup):
