@@ -54,3 +54,18 @@ def test_help_imports_no_zenml(args: list[str]) -> None:
     assert "typer" in modules
     assert "zenml" not in modules
     assert "rich" not in modules
+
+
+COMMANDS = ["set", "show", "list", "delete", "plan", "apply", "validate", "validate-env", "schema"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["secrets", "--help"]] + [["secrets", command, "--help"] for command in COMMANDS],
+)
+def test_help_needs_no_pydantic(args: list[str]) -> None:
+    """typer would coerce the help flag through a pydantic adapter (kitaru.cli.fast_help)."""
+    modules = imported_modules(PROBE.format(args=args))
+    assert "kitaru.cli.app" in modules
+    assert "pydantic" not in modules
+    assert "zenml" not in modules

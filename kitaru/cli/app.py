@@ -5,11 +5,12 @@ from __future__ import annotations
 import typer
 
 from kitaru.cli import secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli.fast_help import FastHelpCommand, FastHelpGroup, with_fast_help
 from kitaru.cli.usage import InputSafeGroup
 
 app = typer.Typer(
     name="kitaru",
-    cls=InputSafeGroup,  # click's usage errors quote what was typed; this hides values
+    cls=with_fast_help(InputSafeGroup),  # usage errors hide what was typed; help is fast
     help="Centralized secrets in a ZenML secret store, kept in sync with a manifest.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -17,6 +18,7 @@ app = typer.Typer(
     add_completion=False,
 )
 secrets_app = typer.Typer(
+    cls=FastHelpGroup,
     help="Create, inspect, list, delete and sync secrets.",
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -24,16 +26,20 @@ secrets_app = typer.Typer(
 app.add_typer(secrets_app, name="secrets")
 
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
-
-secrets_app.command("set", context_settings=_EXTRA_ARGS)(secrets_cmd.set_command)
-secrets_app.command("show")(secrets_cmd.show_command)
-secrets_app.command("list")(secrets_cmd.list_command)
-secrets_app.command("delete")(secrets_cmd.delete_command)
-secrets_app.command("plan", cls=sync_cmd.SyncCommand)(sync_cmd.plan_command)
-secrets_app.command("apply", cls=sync_cmd.SyncCommand)(sync_cmd.apply_command)
-secrets_app.command("validate")(validate_cmd.validate_command)
-secrets_app.command("validate-env")(validate_cmd.validate_env_command)
-secrets_app.command("schema")(validate_cmd.schema_command)
+_SYNC = with_fast_help(sync_cmd.SyncCommand)
+_COMMANDS = [
+    ("set", secrets_cmd.set_command, FastHelpCommand, _EXTRA_ARGS),
+    ("show", secrets_cmd.show_command, FastHelpCommand, None),
+    ("list", secrets_cmd.list_command, FastHelpCommand, None),
+    ("delete", secrets_cmd.delete_command, FastHelpCommand, None),
+    ("plan", sync_cmd.plan_command, _SYNC, None),
+    ("apply", sync_cmd.apply_command, _SYNC, None),
+    ("validate", validate_cmd.validate_command, FastHelpCommand, None),
+    ("validate-env", validate_cmd.validate_env_command, FastHelpCommand, None),
+    ("schema", validate_cmd.schema_command, FastHelpCommand, None),
+]
+for _name, _function, _cls, _settings in _COMMANDS:
+    secrets_app.command(_name, cls=_cls, context_settings=_settings)(_function)
 
 
 @app.callback(invoke_without_command=True)
