@@ -54,7 +54,8 @@ def _secret(view: ReportView, secret: SecretRow) -> dict[str, Any]:
     return payload
 
 
-def render_json(view: ReportView) -> str:
+def report_data(view: ReportView) -> dict[str, Any]:
+    """The JSON report as data (for a caller that wants no text to parse back)."""
     counts = view.summary
     summary: dict[str, Any] = {
         "create": counts.create,
@@ -82,4 +83,8 @@ def render_json(view: ReportView) -> str:
     payload["unmanaged"] = [
         {"name": u.name, "private": u.private, "id": u.secret_id} for u in view.unmanaged
     ]
-    return to_json(payload)
+    return payload
+
+
+def render_json(view: ReportView) -> str:
+    return to_json(report_data(view))

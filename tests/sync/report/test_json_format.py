@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from kitaru.sync.report.json_format import render_json
+from kitaru.sync.report.json_format import render_json, report_data
 from kitaru.sync.report.view import build
 from tests.sync.report.scenarios import plan_and_result
 
@@ -69,3 +69,11 @@ def test_a_failed_secret_left_its_drift() -> None:
     assert (drifted["status"], drifted["error"]) == ("failed", "updating secret 'drifted': refused")
     assert {d["fixed"] for d in drifted["drift"]} == {False}
     assert payload["summary"]["failed"] == 1
+
+
+def test_the_data_is_what_the_text_says() -> None:
+    for kwargs in ({}, {"dry_run": True}, {"fail": True}):
+        plan, result = plan_and_result(**kwargs)
+        view = build(plan, result)
+        assert json.loads(render_json(view)) == report_data(view)
+    assert json.loads(render_json(build(plan))) == report_data(build(plan))
