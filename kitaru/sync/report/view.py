@@ -17,6 +17,7 @@ from kitaru.sync.plan import (
     INFORMATIONAL,
     Action,
     Drift,
+    DriftKind,
     KeyAction,
     Plan,
     SecretPlan,
@@ -38,7 +39,7 @@ class KeyRow:
 class DriftRow:
     """One difference between the manifest and the store."""
 
-    kind: str
+    kind: DriftKind
     secret: str
     private: bool
     message: str
