@@ -9,10 +9,9 @@ the plan, the view holds key names, sources, actions and drift, never a value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from kitaru.sync.apply import ApplyResult, SecretOutcome, Status
-from kitaru.sync.manifest_checks import Position
 from kitaru.sync.plan import (
     INFORMATIONAL,
     Action,
@@ -23,6 +22,9 @@ from kitaru.sync.plan import (
     SecretPlan,
     visibility_word,
 )
+
+if TYPE_CHECKING:
+    from kitaru.sync.manifest_checks import Position
 
 Command = Literal["plan", "apply"]
 State = Action | Status  # a secret's planned action, or what apply did to it
