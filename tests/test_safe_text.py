@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kitaru.errors import KitaruError
 from kitaru.safe_text import (
     UNSAFE,
     annotation_data,
@@ -29,6 +27,7 @@ from kitaru.sync.apply import execute
 from kitaru.sync.plan import Observed, make_plan
 from kitaru.sync.report import FORMATS, annotation, render
 from kitaru.sync.sources import Desired
+from tests.sync.report.scenarios import FailingStore
 from tests.sync.stores import MemoryStore
 from tests.sync.test_plan import desired_secret
 
@@ -102,20 +101,6 @@ def test_json_keeps_the_exact_text_in_ascii(text: str) -> None:
     assert json.loads(out) == {"name": text}
 
 
-class FailingStore(MemoryStore):
-    """Every update fails with an error quoting the stored (hostile) name."""
-
-    def update(
-        self,
-        secret_id: str,
-        set_values: Mapping[str, str],
-        remove_keys: Sequence[str],
-        *,
-        before: Mapping[str, str | None] | None = None,
-    ) -> StoredSecret:
-        raise KitaruError(f"updating secret '{self.get(secret_id).name}': refused")
-
-
 @settings(max_examples=60, deadline=None)
 @given(
     unmanaged=st.lists(NONEMPTY, min_size=1, max_size=3),
@@ -134,9 +119,14 @@ def test_hostile_store_state_through_every_format_of_plan_and_apply(
     desired = Desired("secrets.yaml", (desired_secret("app", {"A_KEY": "new"}, prune=True),))
     observed = Observed(tuple(store.list_all()), {s.id: s for s in store.secrets.values()})
     plan = make_plan(desired, observed, prune=True)
+    dry = execute(plan, store, dry_run=True)
     result = execute(plan, store)
     for fmt in FORMATS:
-        for out in (render(plan, fmt, color=color), render(plan, fmt, result=result, color=color)):
+        for out in (
+            render(plan, fmt, color=color),
+            render(plan, fmt, result=dry, color=color),
+            render(plan, fmt, result=result, color=color),
+        ):
             assert_safe_output(out, fmt)
             if fmt == "json":
                 names = {item["name"] for item in json.loads(out)["unmanaged"]}

@@ -1,0 +1,45 @@
+"""What the terminal the CLI writes to wants: colour or not, a progress line or not."""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, TextIO
+
+from kitaru.cli.github import in_github_actions
+from kitaru.safe_text import for_terminal
+
+if TYPE_CHECKING:
+    from kitaru.sync.plan import SecretPlan
+
+
+def isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, never with NO_COLOR (any value) or TERM=dumb."""
+    if "NO_COLOR" in os.environ or os.environ.get("TERM") == "dumb":
+        return False
+    return isatty(stream)
+
+
+class Progress:
+    """``[3/120] name`` on one rewritten stderr line, for long applies on a terminal."""
+
+    MIN_WRITES = 10
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    @classmethod
+    def wanted(cls, stream: TextIO, writes: int) -> bool:
+        quiet = "NO_COLOR" in os.environ or "CI" in os.environ or in_github_actions()
+        return writes >= cls.MIN_WRITES and not quiet and isatty(stream)
+
+    def __call__(self, done: int, total: int, secret: SecretPlan) -> None:
+        end = "\r\x1b[K" if done >= total else ""
+        self.stream.write(f"\r\x1b[K[{done}/{total}] {for_terminal(secret.name)}{end}")
+        self.stream.flush()
