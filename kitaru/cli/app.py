@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import typer
 
 from kitaru.cli import secrets_cmd, sync_cmd, validate_cmd
@@ -27,7 +30,7 @@ app.add_typer(secrets_app, name="secrets")
 
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 _SYNC = with_fast_help(sync_cmd.SyncCommand)
-_COMMANDS = [
+_COMMANDS: list[tuple[str, Callable[..., None], type[Any], dict[str, Any] | None]] = [
     ("set", secrets_cmd.set_command, FastHelpCommand, _EXTRA_ARGS),
     ("show", secrets_cmd.show_command, FastHelpCommand, None),
     ("list", secrets_cmd.list_command, FastHelpCommand, None),
