@@ -10,9 +10,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.errors import StoreError
 from kitaru.store.server_config import (
-    client_choice,
     display_url,
     parse_verify,
     read_server_config,
@@ -175,16 +173,6 @@ def test_verify_false_words(word: str) -> None:
 def test_verify_other_text_is_a_ca_bundle() -> None:
     assert parse_verify("/path/ca.pem") == "/path/ca.pem"
     assert parse_verify(True) is True and parse_verify("") is True
-
-
-@pytest.mark.parametrize("value", ["", "auto", "rest", "zenml", "ZenML"])
-def test_client_choice(value: str) -> None:
-    assert client_choice({"KITARU_STORE_CLIENT": value}) == (value.lower() or "auto")
-
-
-def test_client_choice_rejects_typos() -> None:
-    with pytest.raises(StoreError, match="KITARU_STORE_CLIENT must be one of auto, rest, zenml"):
-        client_choice({"KITARU_STORE_CLIENT": "zenm1"})
 
 
 @given(
