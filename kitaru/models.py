@@ -58,13 +58,15 @@ class Secret(BaseModel):
     def keys(self) -> list[str]:
         return sorted([*self.values, *self.unavailable_keys])
 
-    def summary(self) -> SecretSummary:
+    def summary(self, *, incomplete: bool = False) -> SecretSummary:
+        """Its metadata; ``incomplete``: the store says its creation was killed midway."""
         return SecretSummary(
             name=self.name,
             id=self.id,
             private=self.private,
             keys=self.keys,
             unavailable_keys=sorted(self.unavailable_keys),
+            incomplete=incomplete,
         )
 
     @field_serializer("values")

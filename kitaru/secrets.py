@@ -110,17 +110,6 @@ def resolve(
     return Found(store.get(picked.result.id), picked.shadowed)
 
 
-def summarize(secret: StoredSecret) -> SecretSummary:
-    return SecretSummary(
-        name=secret.name,
-        id=secret.id,
-        private=secret.private,
-        keys=sorted(secret.values),
-        unavailable_keys=secret.unavailable,
-        incomplete=secret.incomplete,
-    )
-
-
 def to_secret(secret: StoredSecret) -> Secret:
     return Secret(
         name=secret.name,
@@ -151,7 +140,7 @@ def create_secret(
             f"a {visibility_word(private)} secret {shown(name)} already exists; "
             "use set_secret / `kitaru secrets set` to update it"
         )
-    return summarize(store.create(name, dict(values), private))
+    return to_secret(store.create(name, dict(values), private)).summary()
 
 
 @dataclass(frozen=True)
@@ -224,7 +213,7 @@ def upsert_secret(
         _check_new_name(name, private)
         try:
             created = store.create(name, dict(values), bool(private))
-            return SetOutcome(summarize(created), True, keys, False)
+            return SetOutcome(to_secret(created).summary(), True, keys, False)
         except SecretExistsError:
             # Another writer created it between the lookup and the create: update theirs.
             found = _set_target(store, name, private)
@@ -237,7 +226,7 @@ def upsert_secret(
     check_values(existing.name, merged, allow_unavailable=True)
     updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
-    return SetOutcome(summarize(updated), False, keys, kept, found.shadowed)
+    return SetOutcome(to_secret(updated).summary(), False, keys, kept, found.shadowed)
 
 
 def set_secret(
@@ -286,7 +275,9 @@ def describe_secret_found(
     name_or_id: str, *, private: bool | None = None, store: SecretStore | None = None
 ) -> Found[SecretSummary]:
     found = resolve(store or open_store(), str(name_or_id), private)
-    return Found(summarize(found.result), found.shadowed)
+    return Found(
+        to_secret(found.result).summary(incomplete=found.result.incomplete), found.shadowed
+    )
 
 
 def describe_secret(
@@ -302,7 +293,8 @@ def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
     """Every secret the caller may see, with key names, sorted by name then visibility."""
     store = store or open_store()
     secrets = fetch_existing(store, [ref.id for ref in store.list_all()])
-    return sorted((summarize(s) for s in secrets), key=lambda s: (s.name, s.private, s.id))
+    summaries = (to_secret(s).summary(incomplete=s.incomplete) for s in secrets)
+    return sorted(summaries, key=lambda s: (s.name, s.private, s.id))
 
 
 def delete_secret_found(
@@ -311,7 +303,9 @@ def delete_secret_found(
     store = store or open_store()
     found = resolve(store, str(name_or_id), private)
     store.delete(found.result.id)
-    return Found(summarize(found.result), found.shadowed)
+    return Found(
+        to_secret(found.result).summary(incomplete=found.result.incomplete), found.shadowed
+    )
 
 
 def delete_secret(

@@ -88,7 +88,3 @@ def quiet_zenml() -> None:
         and not (zenml_config_dir() / "config.yaml").exists()
     ):
         os.environ["ZENML_ANALYTICS_OPT_IN"] = "false"
-
-
-def stdin_is_tty() -> bool:
-    return sys.stdin.isatty()

@@ -1,4 +1,5 @@
-"""Store selection: which SecretStore a command talks to."""
+"""Secret stores: the seam (base), kitaru's REST store, ZenML's client, and the choice
+between them (selection). Importing the package loads none of the stores."""
 
 from __future__ import annotations
 
@@ -8,18 +9,11 @@ __all__ = ["SecretRef", "SecretStore", "StoredSecret", "close_open_stores", "ope
 
 
 def open_store() -> SecretStore:
-    """The store configured for this process: kitaru's REST store for a ZenML server
-    (see kitaru.store.selection), ZenML's client for an embedded store or on request."""
-    from kitaru.store.server_config import rest_choice
+    """The store configured for this process: kitaru's REST store for a ZenML server,
+    ZenML's client for an embedded store or on request (decided in kitaru.store.selection)."""
+    from kitaru.store import selection
 
-    chosen = rest_choice()
-    if chosen is not None:
-        from kitaru.store.selection import server_store
-
-        return server_store(*chosen)
-    from kitaru.store.zenml_client import ZenMLClientStore
-
-    return ZenMLClientStore()
+    return selection.open_store()
 
 
 def close_open_stores() -> None:

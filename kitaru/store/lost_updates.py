@@ -19,8 +19,9 @@ import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 
-from kitaru.errors import StoreError
+from kitaru.errors import SecretNotFoundError, StoreError
 from kitaru.safe_text import for_terminal
+from kitaru.store import failures
 from kitaru.store.base import StoredSecret
 
 ROUNDS = 6
@@ -97,3 +98,29 @@ def write_until_kept(
         f"updating secret '{for_terminal(name)}': other writers changed it at the same time and "
         f"{', '.join(lost)} did not stick after {rounds} attempts; re-run to retry"
     )
+
+
+def patch(set_values: Mapping[str, str], remove_keys: Sequence[str]) -> dict[str, str | None]:
+    """One update as ZenML's client and its API both take it: ``None`` removes a key."""
+    changes: dict[str, str | None] = {key: None for key in remove_keys}
+    changes.update(set_values)
+    return changes
+
+
+def update_until_kept(
+    write: Callable[[], StoredSecret],
+    read: Callable[[], StoredSecret],
+    set_values: Mapping[str, str],
+    remove_keys: Sequence[str],
+    before: Values | None,
+) -> StoredSecret:
+    """A store's ``update`` on a server: ``write_until_kept``, reading the secret first
+    when the caller did not say what it saw (``before`` is None)."""
+    if before is None:
+        try:
+            before = read().values
+        except failures.ValuesMissingError:  # listed, but its creation never finished
+            raise failures.values_missing("updating secret") from None
+        except SecretNotFoundError:
+            raise failures.not_found("updating secret") from None
+    return write_until_kept(write, read, set_values, remove_keys, before)

@@ -12,13 +12,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from uuid import UUID
 
-from kitaru.errors import SecretNotFoundError
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
-from kitaru.store.lost_updates import write_until_kept
-from kitaru.store.rest_connection import ServerConnection, parse
+from kitaru.store.lost_updates import patch, update_until_kept
+from kitaru.store.rest_auth import ServerConnection
 from kitaru.store.rest_models import CurrentUser, SecretPage, SecretResource, ServerInfo
+from kitaru.store.rest_transport import parse
 
 PAGE_SIZE = 1000
 
@@ -102,8 +102,7 @@ class RestSecretStore:
     ) -> StoredSecret:
         action = "updating secret"
         path = _secret_path(secret_id, action)
-        changes: dict[str, str | None] = {key: None for key in remove_keys}
-        changes.update(set_values)
+        changes = patch(set_values, remove_keys)
 
         def write() -> StoredSecret:
             payload = self.connection.request(
@@ -112,14 +111,7 @@ class RestSecretStore:
             return _resource(payload, action)
 
         # The server merges without a lock: read back and re-send keys that were lost.
-        if before is None:  # the caller did not say what it saw: read it now
-            try:
-                before = self.get(secret_id).values
-            except failures.ValuesMissingError:
-                raise failures.values_missing(action) from None
-            except SecretNotFoundError:
-                raise failures.not_found(action) from None
-        return write_until_kept(
+        return update_until_kept(
             lambda: patiently(write), lambda: self.get(secret_id), set_values, remove_keys, before
         )
 

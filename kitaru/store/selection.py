@@ -1,34 +1,71 @@
-"""Which client talks to the configured store: kitaru's REST store or ZenML's client.
+"""The one place that decides which client talks to the store: kitaru's REST store,
+ZenML's client, or ZenML's client as the fallback on an unsupported server.
 
 A ZenML server gets the REST store (no zenml import, no seconds of start-up) unless
 ``KITARU_STORE_CLIENT=zenml`` asks for ZenML's client, or the server's version is one
 the REST store was not built for; then ZenML's client takes over with a one-line
 notice. An embedded (SQLite) store is always ZenML's client. One REST store is kept
 per server and identity, so repeated SDK calls reuse its connections and token.
+Importing this module costs nothing: each store's module loads when it is chosen.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
 import sys
 import threading
 from collections.abc import Mapping, Sequence
 
 from kitaru import startup
+from kitaru.errors import StoreError
 from kitaru.store.base import SecretRef, SecretStore, StoredSecret
-from kitaru.store.rest import RestSecretStore
-from kitaru.store.rest_connection import ServerConnection
-from kitaru.store.rest_models import supported_version
-from kitaru.store.server_config import CLIENT_SWITCH, ServerConfig, display_url
+from kitaru.store.server_config import ServerConfig, display_url, read_server_config
+
+CLIENT_SWITCH = "KITARU_STORE_CLIENT"
+CLIENT_CHOICES = ("auto", "rest", "zenml")
 
 _open: dict[tuple[ServerConfig, bool], ServerStore] = {}
 _open_lock = threading.Lock()
+
+
+def client_choice(environ: Mapping[str, str] = os.environ) -> str:
+    """``KITARU_STORE_CLIENT``: auto (REST for servers), rest, or zenml (always ZenML's)."""
+    choice = environ.get(CLIENT_SWITCH, "").strip().lower() or "auto"
+    if choice not in CLIENT_CHOICES:
+        raise StoreError(
+            f"{CLIENT_SWITCH} must be one of {', '.join(CLIENT_CHOICES)} (it is '{choice[:40]}')"
+        )
+    return choice
+
+
+def rest_choice(environ: Mapping[str, str] = os.environ) -> tuple[ServerConfig, bool] | None:
+    """The server kitaru's REST store should talk to (and whether to check its version
+    first), or None when ZenML's client is wanted: an embedded store, or on request."""
+    choice = client_choice(environ)
+    if choice == "zenml":
+        return None
+    config = read_server_config(environ)
+    return None if config is None else (config, choice == "auto")
+
+
+def open_store() -> SecretStore:
+    """The store configured for this process (kitaru.store.open_store)."""
+    chosen = rest_choice()
+    if chosen is not None:
+        return server_store(*chosen)
+    from kitaru.store.zenml_client import ZenMLClientStore
+
+    return ZenMLClientStore()
 
 
 class ServerStore:
     """The REST store, which hands over to ZenML's client on an unsupported server."""
 
     def __init__(self, config: ServerConfig, check_version: bool = True) -> None:
+        from kitaru.store.rest import RestSecretStore
+        from kitaru.store.rest_auth import ServerConnection
+
         self.rest = RestSecretStore(ServerConnection(config))
         self._check_version = check_version
         self._active: SecretStore | None = None
@@ -44,6 +81,8 @@ class ServerStore:
         return self._active
 
     def _decide(self) -> SecretStore:
+        from kitaru.store.rest_models import supported_version
+
         version = self.rest.server_info().version
         if not self._check_version or supported_version(version):
             return self.rest

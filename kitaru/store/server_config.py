@@ -16,11 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from kitaru.errors import StoreError
-
 STORE_PREFIX = "ZENML_STORE_"
-CLIENT_SWITCH = "KITARU_STORE_CLIENT"
-CLIENT_CHOICES = ("auto", "rest", "zenml")
 DEFAULT_READ_TIMEOUT_S = 30.0
 _TRUE = {"1", "true", "t", "yes", "y", "on"}
 _FALSE = {"0", "false", "f", "no", "n", "off"}
@@ -87,16 +83,6 @@ def parse_verify(value: object) -> Verify:
     return text or True
 
 
-def client_choice(environ: Mapping[str, str] = os.environ) -> str:
-    """``KITARU_STORE_CLIENT``: auto (REST for servers), rest, or zenml (always ZenML's)."""
-    choice = environ.get(CLIENT_SWITCH, "").strip().lower() or "auto"
-    if choice not in CLIENT_CHOICES:
-        raise StoreError(
-            f"{CLIENT_SWITCH} must be one of {', '.join(CLIENT_CHOICES)} (it is '{choice[:40]}')"
-        )
-    return choice
-
-
 def _read_yaml(path: Path) -> dict[str, Any]:
     """A YAML mapping, or empty when the file is missing or unreadable (ZenML decides)."""
     try:
@@ -152,7 +138,7 @@ def _unexpired_token(entry: Mapping[str, Any]) -> str | None:
     token = entry.get("api_token")
     if not isinstance(token, dict):
         return None
-    from kitaru.store.token_cache import expired
+    from kitaru.store.token_expiry import expired  # datetime: only when a login was saved
 
     if expired(token.get("expires_at"), token.get("leeway")):
         return None
@@ -192,13 +178,3 @@ def read_server_config(environ: Mapping[str, str] = os.environ) -> ServerConfig 
         verify=parse_verify(settings.get("verify_ssl", True)),
         read_timeout=read_timeout if read_timeout > 0 else DEFAULT_READ_TIMEOUT_S,
     )
-
-
-def rest_choice(environ: Mapping[str, str] = os.environ) -> tuple[ServerConfig, bool] | None:
-    """The server kitaru's REST store should talk to (and whether to check its version
-    first), or None when ZenML's client is wanted: an embedded store, or on request."""
-    choice = client_choice(environ)
-    if choice == "zenml":
-        return None
-    config = read_server_config(environ)
-    return None if config is None else (config, choice == "auto")

@@ -28,11 +28,11 @@ import stat
 import sys
 import threading
 import time
-from datetime import datetime, timezone
 from pathlib import Path
 
 from kitaru.safe_text import for_terminal
 from kitaru.store.server_config import ServerConfig
+from kitaru.store.token_expiry import expired
 
 SWITCH = "KITARU_TOKEN_CACHE"
 KEY_FILE = "key"
@@ -145,25 +145,6 @@ def notice(reason: str) -> None:
         file=sys.stderr,
         flush=True,
     )
-
-
-def expired(expires_at: object, leeway: object = None, now: float | None = None) -> bool:
-    """Whether a token's expiry (epoch seconds, ISO text or datetime; None = never) passed."""
-    if expires_at is None:
-        return False
-    if isinstance(expires_at, str):
-        try:
-            expires_at = datetime.fromisoformat(expires_at.replace("Z", "+00:00"))
-        except ValueError:
-            return True
-    if isinstance(expires_at, datetime):
-        if expires_at.tzinfo is None:
-            expires_at = expires_at.replace(tzinfo=timezone.utc)
-        expires_at = expires_at.timestamp()
-    if not isinstance(expires_at, int | float):
-        return True
-    margin = float(leeway) if isinstance(leeway, int | float) else 0.0
-    return float(expires_at) - margin <= (time.time() if now is None else now)
 
 
 def cache_key(tokens: Path, create: bool) -> bytes | None:

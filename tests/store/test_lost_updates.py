@@ -6,13 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.errors import StoreError
+from kitaru.errors import SecretNotFoundError, StoreError
 from kitaru.store.base import StoredSecret
 from kitaru.store.lost_updates import (
     MAX_SETTLE_S,
     MIN_SETTLE_S,
     lost_keys,
+    patch,
     settle_time,
+    update_until_kept,
     write_until_kept,
 )
 
@@ -149,3 +151,31 @@ def test_a_write_a_stale_merge_reverted_to_the_old_value_is_sent_again() -> None
     server = FakeServer(lose=1)
     assert run(server).values["MINE"] == "v"
     assert server.writes == 2
+
+
+@given(set_values=st.dictionaries(KEYS, VALUES), remove=st.lists(KEYS))
+def test_a_patch_sets_values_and_removes_keys_with_none(
+    set_values: dict[str, str], remove: list[str]
+) -> None:
+    changes = patch(set_values, remove)
+    assert set(changes) == set(set_values) | set(remove)
+    for key, value in changes.items():
+        assert value == set_values.get(key)  # a key both set and removed is set
+
+
+def test_without_before_the_secret_is_read_first() -> None:
+    server = FakeServer(lose=1)
+    kept = update_until_kept(
+        lambda: server.write({"MINE": "v"}), server.read, {"MINE": "v"}, [], None
+    )
+    assert kept.values["MINE"] == "v"
+    assert server.writes == 2  # the read before the write showed the first one was lost
+
+
+def test_a_secret_gone_before_the_update_is_not_found() -> None:
+    def gone() -> StoredSecret:
+        raise SecretNotFoundError("reading secret: secret not found")
+
+    with pytest.raises(SecretNotFoundError) as info:
+        update_until_kept(gone, gone, {"K": "v"}, [], None)
+    assert str(info.value) == "updating secret: secret not found"

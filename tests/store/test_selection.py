@@ -12,7 +12,7 @@ import pytest
 import kitaru
 from kitaru.errors import StoreError, StoreUnreachableError
 from kitaru.store import close_open_stores, open_store, rest_models
-from kitaru.store.selection import ServerStore
+from kitaru.store.selection import ServerStore, client_choice
 from kitaru.store.zenml_client import ZenMLClientStore
 from tests.conftest import Cli
 from tests.server.fixtures import ServerSession
@@ -27,6 +27,16 @@ def clean_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyP
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ZENML_CONFIG_PATH", str(tmp_path / "cfg"))
     return monkeypatch
+
+
+@pytest.mark.parametrize("value", ["", "auto", "rest", "zenml", "ZenML"])
+def test_client_choice(value: str) -> None:
+    assert client_choice({"KITARU_STORE_CLIENT": value}) == (value.lower() or "auto")
+
+
+def test_client_choice_rejects_typos() -> None:
+    with pytest.raises(StoreError, match="KITARU_STORE_CLIENT must be one of auto, rest, zenml"):
+        client_choice({"KITARU_STORE_CLIENT": "zenm1"})
 
 
 def test_choice_needs_no_network(clean_env: pytest.MonkeyPatch) -> None:

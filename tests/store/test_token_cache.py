@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 
 from kitaru.store import token_cache
 from kitaru.store.server_config import ServerConfig
-from kitaru.store.token_cache import KEY_FILE, TokenCache, entry_name, expired
+from kitaru.store.token_cache import KEY_FILE, TokenCache, entry_name
 
 URL = "http://127.0.0.1:8237"
 TOKEN = "token-canary-8e1f"
@@ -106,19 +105,6 @@ def test_distinct_secrets_get_distinct_entries(first: str, second: str) -> None:
     one = entry_name(ServerConfig(url=URL, api_key=first), b"k" * 32)
     two = entry_name(ServerConfig(url=URL, api_key=second), b"k" * 32)
     assert (one == two) == (first == second)
-
-
-def test_expired_reads_every_shape_zenml_writes() -> None:
-    now = time.time()
-    assert not expired(None)
-    assert not expired(now + 60, now=now)
-    assert expired(now - 1, now=now)
-    assert expired(now + 20, leeway=30, now=now)
-    soon = datetime.now(timezone.utc) + timedelta(hours=1)
-    assert not expired(soon.isoformat())
-    assert not expired(soon.replace(tzinfo=None).isoformat().replace("+00:00", "") + "Z")
-    assert expired((datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat())
-    assert expired("garbage") and expired(["not", "a", "time"])
 
 
 # --- a cache in a shared place: trusted only when it is ours and only we can write it ---

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kitaru.errors import UsageError
-from kitaru.store.rest_connection import ServerConnection
+from kitaru.store.rest_auth import ServerConnection
 from kitaru.store.server_config import ServerConfig
 from kitaru.store.workers import DEFAULT_WORKERS, MAX_WORKERS, WORKERS_ENV, remote_workers
 
@@ -36,6 +36,6 @@ def test_rest_connection_takes_the_limit_from_the_environment(
     monkeypatch.setenv(WORKERS_ENV, "3")
     connection = ServerConnection(ServerConfig(url="http://127.0.0.1:9"))
     assert connection.workers == 3
-    client = connection._http()
+    client = connection.transport._http()
     assert client._transport._pool._max_connections == 3  # type: ignore[attr-defined]
     connection.close()

@@ -1,9 +1,10 @@
-"""One HTTP connection pool to a ZenML server: first contact, login, requests, errors.
+"""HTTP to a ZenML server: one connection pool, first contact, and answers as errors.
 
 Rules kept here: one ``httpx.Client`` (keep-alive, at most ``workers`` connections),
 a timeout on every request (3 s to connect), retries with back-off for GETs only
 (a write is never sent twice), TLS verified unless ZENML_STORE_VERIFY_SSL says
-otherwise, no cookies kept, and tokens or server texts never put into an error.
+otherwise, no cookies kept, credentials blanked in httpcore's traces, and tokens or
+server texts never put into an error. Logging in is kitaru.store.rest_auth's job.
 """
 
 from __future__ import annotations
@@ -23,9 +24,8 @@ from pydantic import BaseModel, ValidationError
 
 from kitaru.errors import KitaruError, StoreError
 from kitaru.store import failures
-from kitaru.store.rest_models import ServerInfo, TokenResponse
+from kitaru.store.rest_models import ServerInfo
 from kitaru.store.server_config import ServerConfig, display_url
-from kitaru.store.token_cache import TokenCache
 from kitaru.store.workers import remote_workers
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def _retryable(exc: BaseException) -> bool:
     )
 
 
-class ServerConnection:
+class Transport:
     """Thread-safe: the worker threads of one command share it."""
 
     def __init__(self, config: ServerConfig, workers: int | None = None) -> None:
@@ -171,14 +171,9 @@ class ServerConnection:
         self.workers = remote_workers() if workers is None else workers
         self.round_trips = 0
         self._lock = threading.Lock()
-        self._auth_lock = threading.Lock()
+        self._info_lock = threading.Lock()
         self._client: httpx.Client | None = None
         self._info: ServerInfo | None = None
-        self._cache = TokenCache(config)
-        self._token: str | None = None
-        self._token_is_new = False  # earned by a login in this process
-
-    # -- transport ---------------------------------------------------------------
 
     def _http(self) -> httpx.Client:
         with self._lock:
@@ -203,7 +198,7 @@ class ServerConnection:
                 )
             return self._client
 
-    def _send(
+    def send(
         self,
         method: str,
         path: str,
@@ -212,7 +207,8 @@ class ServerConnection:
         headers: Mapping[str, str] | None = None,
         **kwargs: Any,
     ) -> httpx.Response:
-        """One request; GETs are retried on resets and on 429/502/503/504."""
+        """One request; GETs are retried on resets and on 429/502/503/504. ``action``
+        names the failure; None (first contact) reports the server unreachable."""
         client = self._http()
         attempts = 1 + (READ_RETRIES if method == "GET" else 0)
         for attempt in range(attempts):
@@ -248,13 +244,11 @@ class ServerConnection:
             return failures.silent(action, reason)
         return failures.stopped(action)
 
-    # -- first contact and login -------------------------------------------------
-
     def info(self) -> ServerInfo:
         """``GET /info`` once: proves the server is there and tells its version."""
-        with self._auth_lock:
+        with self._info_lock:
             if self._info is None:
-                response = self._send("GET", "/info", None)
+                response = self.send("GET", "/info", None)
                 if response.status_code >= 500:  # as the ZenML client's reachability check
                     raise failures.unreachable(
                         display_url(self.config.url), failures.answered_down(response.status_code)
@@ -264,70 +258,11 @@ class ServerConnection:
                         f"{failures.CONNECTING}: {display_url(self.config.url)} does not "
                         f"answer like a ZenML server (HTTP {response.status_code} from /info)"
                     )
-                self._info = _parsed(ServerInfo, response, failures.CONNECTING)
+                self._info = parsed(ServerInfo, response, failures.CONNECTING)
             return self._info
 
-    def _login(self) -> None:
-        """Exchange the configured API key or password for a token (auth lock held)."""
-        config = self.config
-        if config.api_key is not None:
-            form = {"grant_type": "zenml-api-key", "password": config.api_key}
-        else:
-            form = {
-                "grant_type": "password",
-                "username": config.username or "",
-                "password": config.password or "",
-            }
-        response = self._send("POST", "/login", failures.CONNECTING, data=form)
-        if response.status_code in (400, 401, 403):
-            raise failures.refused(failures.CONNECTING)
-        if response.status_code == 429:
-            raise StoreError(
-                f"{failures.CONNECTING}: the ZenML server is limiting logins; try again later"
-            )
-        token = _parsed(TokenResponse, response, failures.CONNECTING)
-        self._token = token.access_token
-        self._token_is_new = True
-        self._cache.save(token.access_token, token.expires_in)
-
-    def _current_token(self) -> str | None:
-        with self._auth_lock:
-            if self._token is None:
-                self._token = self.config.api_token or self._cache.load()
-                self._token_is_new = False
-                if self._token is None and self.config.can_login:
-                    self._login()
-            return self._token
-
-    def _renew(self, rejected: str | None) -> bool:
-        """After a 401: log in again unless that cannot help. True = try once more."""
-        with self._auth_lock:
-            if self._token != rejected:
-                return True  # another thread already renewed it
-            if rejected is None or self._token_is_new or not self.config.can_login:
-                return False
-            if rejected != self.config.api_token:
-                self._cache.forget()
-            self._token = None
-            self._login()
-            return True
-
-    # -- requests ----------------------------------------------------------------
-
-    def request(self, method: str, path: str, action: str, **kwargs: Any) -> Any:
-        """Send an authenticated request and return its JSON, or raise a KitaruError."""
-        self.info()
-        for attempt in (0, 1):
-            token = self._current_token()
-            headers = {"Authorization": f"Bearer {token}"} if token else {}
-            response = self._send(method, path, action, headers=headers, **kwargs)
-            if response.status_code == 401 and attempt == 0 and self._renew(token):
-                continue
-            return _decode(response, action)
-        raise AssertionError("unreachable")  # pragma: no cover
-
     def close(self) -> None:
-        """Close pooled connections; a later request opens new ones (token kept)."""
+        """Close pooled connections; a later request opens new ones."""
         with self._lock:
             client, self._client = self._client, None
         if client is not None:
@@ -353,12 +288,12 @@ def parse(model: type[M], payload: Any, action: str) -> M:
         raise unreadable(action) from None
 
 
-def _parsed(model: type[M], response: httpx.Response, action: str) -> M:
+def parsed(model: type[M], response: httpx.Response, action: str) -> M:
     """A 2xx answer as ``model``; other statuses become kitaru's errors."""
-    return parse(model, _decode(response, action), action)
+    return parse(model, decode(response, action), action)
 
 
-def _decode(response: httpx.Response, action: str) -> Any:
+def decode(response: httpx.Response, action: str) -> Any:
     """2xx -> JSON (``None`` for an empty body); anything else -> kitaru's own error."""
     status = response.status_code
     if 200 <= status < 300:

@@ -3,32 +3,28 @@ errors that never carry a token or a server's text.
 
 Transport faults a real ZenML server cannot be made to produce on demand (a 503, a
 connection dropped before the answer, a self-signed certificate) come from a tiny
-loopback HTTP server here; everything ZenML-specific is tested against the real
-server in test_rest.py.
+loopback HTTP server (tests/store/http_stub.py); everything ZenML-specific is tested
+against the real server in test_rest.py and test_rest_auth.py.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import ssl
 import subprocess
-import threading
 import time
-from collections import Counter
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import httpx
 import pytest
 
 from kitaru.errors import StoreError, StoreUnreachableError
-from kitaru.store.rest_connection import (
+from kitaru.store.rest_transport import (
     CONNECT_TIMEOUT_S,
     READ_RETRIES,
-    ServerConnection,
     backoff,
     hide_credentials_in_http_logs,
     tls_setting,
@@ -36,79 +32,7 @@ from kitaru.store.rest_connection import (
 )
 from kitaru.store.server_config import ServerConfig
 from tests.server.zenml_server import HOST, free_port
-
-TOKEN = "bearer-canary-4410"
-VALUE = "value-canary-93aa"
-Behaviour = Callable[[BaseHTTPRequestHandler], None]
-
-
-class Stub:
-    """Answers /api/v1/info like a ZenML 0.98.0 server; other paths do ``behaviour``."""
-
-    def __init__(self, behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> None:
-        self.calls: Counter[str] = Counter()
-        self.headers: list[str] = []
-        stub = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: object) -> None:
-                pass
-
-            def handle_any(self) -> None:
-                stub.calls[f"{self.command} {self.path.split('?')[0]}"] += 1
-                stub.headers.append(str(self.headers))
-                if self.path.startswith("/api/v1/info"):
-                    self.reply(200, {"version": "0.98.0"})
-                else:
-                    behaviour(self)
-
-            def reply(self, status: int, payload: object) -> None:
-                body = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = do_PUT = do_DELETE = handle_any
-
-        self.server = ThreadingHTTPServer((HOST, 0), Handler)
-        scheme = "http"
-        if tls is not None:
-            self.server.socket = tls.wrap_socket(self.server.socket, server_side=True)
-            scheme = "https"
-        self.url = f"{scheme}://{HOST}:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def stub() -> Iterator[Callable[..., Stub]]:
-    started: list[Stub] = []
-
-    def start(behaviour: Behaviour, tls: ssl.SSLContext | None = None) -> Stub:
-        started.append(Stub(behaviour, tls))
-        return started[-1]
-
-    yield start
-    for each in started:
-        each.close()
-
-
-def busy(handler: BaseHTTPRequestHandler) -> None:
-    handler.reply(503, {"detail": "busy"})  # type: ignore[attr-defined]
-
-
-def hang_up(handler: BaseHTTPRequestHandler) -> None:
-    handler.close_connection = True  # no answer at all: the client sees a reset
-
-
-def connection(url: str, **config: object) -> ServerConnection:
-    return ServerConnection(ServerConfig(url=url, api_token=TOKEN, **config))  # type: ignore[arg-type]
+from tests.store.http_stub import TOKEN, VALUE, Behaviour, Stub, busy, connection, hang_up
 
 
 @pytest.mark.parametrize("behaviour", [busy, hang_up], ids=["503", "reset"])
@@ -145,7 +69,7 @@ def test_errors_never_carry_tokens_or_server_text(stub: Callable[..., Stub]) -> 
 
 def test_every_request_has_timeouts_and_a_bounded_pool(stub: Callable[..., Stub]) -> None:
     conn = connection(stub(busy).url, read_timeout=7.0)
-    client = conn._http()
+    client = conn.transport._http()
     assert client.timeout.connect == CONNECT_TIMEOUT_S
     assert client.timeout.read == client.timeout.write == client.timeout.pool == 7.0
     pool = client._transport._pool  # type: ignore[attr-defined]
@@ -168,7 +92,7 @@ def test_cookies_are_not_kept(stub: Callable[..., Stub]) -> None:
     conn.request("GET", "/secrets", "listing")
     conn.request("GET", "/secrets", "listing")
     assert "Cookie" not in server.headers[-1]
-    assert len(conn._http().cookies) == 0
+    assert len(conn.transport._http().cookies) == 0
 
 
 def test_refused_port_is_one_line_fast() -> None:
