@@ -9,6 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kitaru.checks.manifest_rules import check_manifest
+from kitaru.checks.validate import validate_manifest
 from kitaru.errors import InvalidSecretError
 from kitaru.naming import (
     KEY_PATTERN,
@@ -22,8 +24,6 @@ from kitaru.naming import (
     shown,
     shown_path,
 )
-from kitaru.sync.manifest_checks import check_manifest
-from kitaru.sync.validate import validate_manifest
 
 # What a careless user puts in the wrong place: a value with '=', ':', spaces or unicode.
 WRONG_PLACE = " =:@é€ü\u00a0'\"!,;"

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from kitaru.checks.yaml_positions import START, Position
 from kitaru.naming import MAX_SECRET_BYTES, secret_size
 from kitaru.store.base import SecretRef, StoredSecret
-from kitaru.sync.manifest_checks import START, Position
 from kitaru.sync.sources import Desired, DesiredSecret
 
 Action = Literal["create", "update", "unchanged", "skip"]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from kitaru.checks.findings import Finding
 from kitaru.safe_text import (
     annotation_data,
     annotation_property,
@@ -25,7 +26,6 @@ from kitaru.safe_text import (
     to_json,
 )
 from kitaru.sync.apply import ApplyResult, SecretOutcome
-from kitaru.sync.findings import Finding
 from kitaru.sync.plan import INFORMATIONAL, Drift, KeyPlan, Plan, SecretPlan, visibility_word
 
 FORMAT_VERSION = 1

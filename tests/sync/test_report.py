@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from kitaru.checks.findings import Finding
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import execute
-from kitaru.sync.findings import Finding
 from kitaru.sync.plan import Observed, make_plan
 from kitaru.sync.report import (
     Progress,

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from kitaru.sync.findings import RULES, Severity
+from kitaru.checks.findings import RULES, Severity
+from kitaru.checks.validate import validate_manifest, validate_manifest_file
 from kitaru.sync.manifest import parse_manifest
-from kitaru.sync.validate import validate_manifest, validate_manifest_file
 from tests.conftest import REPO
 
 CORPUS = Path(__file__).parent / "corpus" / "manifests"

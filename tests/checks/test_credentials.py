@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.naming import shown
-from kitaru.sync.credentials import (
+from kitaru.checks.credentials import (
     classify,
     find_suspects,
     is_random_looking,
     looks_like_credential,
     redact_findings,
 )
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
+from kitaru.naming import shown
 
 # Built at run time so that no token-shaped literal sits in the repository.
 _RNG = random.Random(20240611)

@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
 
 # (kind, public prefix shown in findings, full-token pattern)
 _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
