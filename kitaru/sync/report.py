@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from kitaru.checks.findings import Finding
+from kitaru.naming import visibility_word
 from kitaru.safe_text import (
     annotation_data,
     annotation_property,
@@ -26,7 +27,7 @@ from kitaru.safe_text import (
     to_json,
 )
 from kitaru.sync.apply import ApplyResult, SecretOutcome
-from kitaru.sync.plan import INFORMATIONAL, Drift, KeyPlan, Plan, SecretPlan, visibility_word
+from kitaru.sync.plan import INFORMATIONAL, Drift, KeyPlan, Plan, SecretPlan
 
 FORMAT_VERSION = 1
 FORMATS = ("text", "json", "markdown", "github")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from kitaru.checks.yaml_positions import START, Position
 from kitaru.errors import KitaruError, MissingValuesError
-from kitaru.naming import is_blank, is_utf8, named, shown_path
+from kitaru.naming import is_blank, is_utf8, named, shown_path, visibility_word
 
 if TYPE_CHECKING:
     from kitaru.sync.manifest import Manifest
@@ -37,7 +37,7 @@ class DesiredSecret:
 
     @property
     def visibility(self) -> str:
-        return "private" if self.private else "public"
+        return visibility_word(self.private)
 
 
 @dataclass(frozen=True)
