@@ -8,7 +8,7 @@ SDK use, without the CLI::
     pending = plan(manifest)                   # reads the store, writes nothing
     result = apply(pending)                    # one write per changed secret
 
-Pydantic loads only with the manifest models, and zenml only when a store opens.
+Loading a manifest needs neither pydantic nor zenml; zenml loads only when a store opens.
 """
 
 from __future__ import annotations
