@@ -99,3 +99,14 @@ def test_example_manifest_is_valid() -> None:
     assert any(k.from_ for k in keys) and any(k.optional for k in keys)
     first_line = (REPO / "examples" / "secrets.yaml").read_text().splitlines()[0]
     assert first_line == "# yaml-language-server: $schema=../kitaru/sync/manifest.schema.json"
+
+
+def test_loading_a_manifest_imports_neither_pydantic_nor_zenml() -> None:
+    from tests.test_imports import imported_modules
+
+    example = REPO / "examples" / "secrets.yaml"
+    modules = imported_modules(
+        f"from kitaru.sync import load_manifest\nload_manifest({str(example)!r})"
+    )
+    assert "kitaru.checks.manifest_rules" in modules
+    assert not {"pydantic", "zenml"} & {name.split(".")[0] for name in modules}
