@@ -147,7 +147,7 @@ def report(cases: list[Case], rounds: int, secrets: int, large_lines: int) -> st
             "pydantic TypeAdapter for every non-flag option, which imports most of pydantic "
             "(the floor's `import pydantic` is lazy) and costs more than the check itself; "
             "the typer rows show that path. `validate` imports yaml and kitaru only "
-            "(no zenml, pydantic or typer: tests/sync/test_validate_cli.py checks it with "
+            "(no zenml, pydantic or typer: tests/cli/test_validate_run.py checks it with "
             "`-X importtime`).",
             "",
             f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "

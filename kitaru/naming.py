@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 from uuid import UUID
 
+from kitaru.checks.credentials import looks_like_credential
 from kitaru.errors import InvalidSecretError
-from kitaru.sync.credentials import looks_like_credential
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Secret names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. New
@@ -186,6 +186,33 @@ def key_problem(key: str) -> Problem | None:
         message = f"key name {described(key)} looks like a credential, not a key name"
         return Problem("KS301", message)
     return None
+
+
+def case_problem(key: str) -> Problem | None:
+    """KS202 (a warning): a valid key that is not UPPER_CASE, the convention for variables."""
+    if is_conventional_key(key):
+        return None
+    message = (
+        f"key {named(key)} is not UPPER_CASE; environment variables are conventionally "
+        f"written {named(key.upper())}"
+    )
+    return Problem("KS202", message)
+
+
+def collision_problem(key: str, first: str, first_line: int) -> Problem | None:
+    """KS203: ``key`` differs from the earlier ``first`` (on ``first_line``) only in case."""
+    if key == first or key.upper() != first.upper():
+        return None
+    message = (
+        f"key {named(key)} collides with {named(first)} (line {first_line}) ignoring case; "
+        "some systems treat them as one variable"
+    )
+    return Problem("KS203", message)
+
+
+def visibility_word(private: bool) -> str:
+    """How every message names a secret's visibility."""
+    return "private" if private else "public"
 
 
 def secret_size(values: Mapping[str, str | None]) -> int:

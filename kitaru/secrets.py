@@ -6,11 +6,11 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
-from uuid import UUID
 
 from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
 from kitaru.models import Secret, SecretSummary
-from kitaru.naming import check_name, check_values, is_utf8, shown
+from kitaru.naming import check_name, check_values, is_utf8, shown, visibility_word
+from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.fetch import fetch_existing
@@ -35,18 +35,6 @@ def _observe_reads_at_runtime() -> None:
 
 
 _observe_reads_at_runtime()
-
-
-def visibility_word(private: bool) -> str:
-    return "private" if private else "public"
-
-
-def _is_uuid(text: str) -> bool:
-    try:
-        UUID(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _not_found(name_or_id: str, private: bool | None) -> SecretNotFoundError:

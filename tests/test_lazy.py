@@ -46,7 +46,7 @@ def test_guarded_names_ignore_modules_only(package: ModuleType) -> None:
 
 SYNC_PROBE = """
 import sys, types
-import kitaru.sync.validate
+import kitaru.checks.validate
 loaded = sorted(m for m in ("kitaru.sync.plan", "kitaru.sync.apply", "kitaru.sync.sdk")
                 if m in sys.modules)
 assert not loaded, loaded

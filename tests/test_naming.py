@@ -9,6 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kitaru.checks.manifest_rules import check_manifest
+from kitaru.checks.validate import validate_manifest
 from kitaru.errors import InvalidSecretError
 from kitaru.naming import (
     KEY_PATTERN,
@@ -22,8 +24,6 @@ from kitaru.naming import (
     shown,
     shown_path,
 )
-from kitaru.sync.manifest_checks import check_manifest
-from kitaru.sync.validate import validate_manifest
 
 # What a careless user puts in the wrong place: a value with '=', ':', spaces or unicode.
 WRONG_PLACE = " =:@é€ü\u00a0'\"!,;"
@@ -75,8 +75,19 @@ def test_scrub_hides_every_typed_value_in_click_messages(canary: str, arg: str) 
     assert scrub("No such option: --OUTPUT", ["--OUTPUT"]) == "No such option: --OUTPUT"
 
 
+class _Quoted(yaml.SafeDumper):
+    """Every string double-quoted: PyYAML writes YAML 1.1, where `0E0` stays a plain string,
+    but the manifest loader reads YAML 1.2, where it is a number."""
+
+
+_Quoted.add_representer(
+    str, lambda dumper, text: dumper.represent_scalar("tag:yaml.org,2002:str", text, style='"')
+)
+
+
 def _manifest(name: str = "app", key: str = "A") -> str:
-    return yaml.safe_dump({"version": 1, "secrets": [{"name": name, "keys": [key]}]})
+    document = {"version": 1, "secrets": [{"name": name, "keys": [key]}]}
+    return yaml.dump(document, Dumper=_Quoted)
 
 
 @given(names)
@@ -139,3 +150,34 @@ def test_a_name_that_is_not_utf8_is_refused_without_being_shown() -> None:
     with pytest.raises(InvalidSecretError) as caught:
         check_name("app\udcff")
     assert "\udcff" not in str(caught.value)
+
+
+def test_case_and_collision_rules_speak_once_for_every_checker() -> None:
+    from kitaru.checks.envfile import validate_env
+    from kitaru.checks.validate import validate_manifest
+    from kitaru.naming import case_problem, collision_problem, key_problem
+
+    assert case_problem("API_KEY") is None
+    assert collision_problem("API_KEY", "API_KEY", 1) is None
+    assert collision_problem("B", "A", 1) is None
+    manifest = "version: 1\nsecrets:\n  - name: app\n    keys: [API, 1A, api, Api]\n"
+    env = "API=x\n1A=x\napi=x\nApi=x\n"
+    checked = [(validate_manifest(manifest, "m.yaml"), 4), (validate_env(env, ".env"), 1)]
+    for findings, first_line in checked:
+        first_by_code: dict[str, str] = {}
+        for finding in findings:
+            first_by_code.setdefault(finding.code, finding.message)
+        expected = [
+            key_problem("1A"),
+            case_problem("api"),
+            collision_problem("api", "API", first_line),
+        ]
+        assert [(p.code, first_by_code[p.code]) for p in expected if p] == [
+            tuple(p) for p in expected if p
+        ]
+
+
+def test_visibility_has_one_word_each() -> None:
+    from kitaru.naming import visibility_word
+
+    assert (visibility_word(True), visibility_word(False)) == ("private", "public")

@@ -15,6 +15,7 @@ from kitaru.cli.common import (
     reported_errors,
 )
 from kitaru.errors import UsageError
+from kitaru.naming import visibility_word as _visibility
 from kitaru.safe_text import for_terminal as safe
 
 INCOMPLETE = "(none: its creation was interrupted; `set` completes it, `delete` removes it)"
@@ -31,10 +32,6 @@ def _summary_payload(summary: Any) -> dict[str, Any]:
     if getattr(summary, "incomplete", False):
         payload["incomplete"] = True  # only then: the usual shape stays as documented
     return payload
-
-
-def _visibility(private: bool) -> str:
-    return "private" if private else "public"
 
 
 def _shadowed_payload(shadowed: Any) -> dict[str, Any] | None:

@@ -68,9 +68,9 @@ def validate_env_command(
 
 def schema_text() -> str:
     """The manifest JSON Schema as committed in kitaru/sync/manifest.schema.json."""
-    from kitaru.sync.manifest import manifest_json_schema
+    from kitaru.checks.manifest_schema import json_schema
 
-    return json.dumps(manifest_json_schema(), indent=2) + "\n"
+    return json.dumps(json_schema(), indent=2) + "\n"
 
 
 def schema_command() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TextIO
 
 if TYPE_CHECKING:  # importing kitaru.sync waits until a command really runs
-    from kitaru.sync.findings import Finding
+    from kitaru.checks.findings import Finding
 
 Kind = Literal["manifest", "env"]
 FORMATS = ("text", "json", "github")
@@ -29,10 +29,10 @@ FORMAT_VERSION = 1
 
 def _checker(kind: Kind) -> Callable[[str | Path], list[Finding]]:
     if kind == "manifest":
-        from kitaru.sync.validate import validate_manifest_file
+        from kitaru.checks.validate import validate_manifest_file
 
         return validate_manifest_file
-    from kitaru.sync.envfile import validate_env_file
+    from kitaru.checks.envfile import validate_env_file
 
     return validate_env_file
 

@@ -147,7 +147,7 @@ def from_dotenv(path: str, *, allow_empty: bool = False) -> dict[str, str]:
     A bare ``KEY`` has no value and is skipped; ``KEY=`` is blank, so refused unless
     ``allow_empty``.
     """
-    from kitaru.sync.dotenv_reader import read_dotenv
+    from kitaru.dotenv_reader import read_dotenv
 
     file = Path(path)
     where = f"--from-dotenv {_path(path)}"

@@ -18,13 +18,12 @@ from kitaru.errors import ManifestError, SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
 from kitaru.models import SecretSummary
-from kitaru.naming import check_name
+from kitaru.naming import check_name, visibility_word
 from kitaru.secrets import (
     create_secret,
     describe_secret_found,
     find_by_name,
     list_secrets,
-    visibility_word,
 )
 from kitaru.store import SecretStore, open_store
 

@@ -8,7 +8,7 @@ SDK use, without the CLI::
     pending = plan(manifest)                   # reads the store, writes nothing
     result = apply(pending)                    # one write per changed secret
 
-Pydantic loads only with the manifest models, and zenml only when a store opens.
+Loading a manifest needs neither pydantic nor zenml; zenml loads only when a store opens.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ if TYPE_CHECKING:
     from kitaru.sync.apply import ApplyResult
     from kitaru.sync.manifest import (
         Manifest,
+        check_manifest,
         load_manifest,
         manifest_json_schema,
         parse_manifest,
     )
-    from kitaru.sync.manifest_checks import check_manifest
     from kitaru.sync.plan import Plan
     from kitaru.sync.sdk import apply, plan
 
@@ -34,7 +34,7 @@ _LAZY = {
     "apply": "kitaru.sync.sdk",
     "Plan": "kitaru.sync.plan",
     "ApplyResult": "kitaru.sync.apply",
-    "check_manifest": "kitaru.sync.manifest_checks",
+    "check_manifest": "kitaru.sync.manifest",
     "load_manifest": "kitaru.sync.manifest",
     "parse_manifest": "kitaru.sync.manifest",
     "manifest_json_schema": "kitaru.sync.manifest",

@@ -12,9 +12,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kitaru.naming import MAX_SECRET_BYTES, secret_size
+from kitaru.checks.yaml_positions import START, Position
+from kitaru.naming import MAX_SECRET_BYTES, secret_size, visibility_word
 from kitaru.store.base import SecretRef, StoredSecret
-from kitaru.sync.manifest_checks import START, Position
 from kitaru.sync.sources import Desired, DesiredSecret
 
 Action = Literal["create", "update", "unchanged", "skip"]
@@ -23,10 +23,6 @@ DriftKind = Literal["value", "missing_key", "extra_key", "shadowed", "unreadable
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
 INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
-
-
-def visibility_word(private: bool) -> str:
-    return "private" if private else "public"
 
 
 @dataclass(frozen=True)

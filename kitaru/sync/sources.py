@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kitaru.checks.yaml_positions import START, Position
 from kitaru.errors import KitaruError, MissingValuesError
-from kitaru.naming import is_blank, is_utf8, named, shown_path
-from kitaru.sync.manifest_checks import START, Position
+from kitaru.naming import is_blank, is_utf8, named, shown_path, visibility_word
 
 if TYPE_CHECKING:
     from kitaru.sync.manifest import Manifest
@@ -37,7 +37,7 @@ class DesiredSecret:
 
     @property
     def visibility(self) -> str:
-        return "private" if self.private else "public"
+        return visibility_word(self.private)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ def read_env_file(path: Path) -> dict[str, str]:
     A line it cannot parse is an error at ``file:line`` (never a silently cut value);
     ``os.environ`` is never touched.
     """
-    from kitaru.sync.dotenv_reader import read_dotenv
+    from kitaru.dotenv_reader import read_dotenv
 
     return {key: value for key, value in read_dotenv(path).items() if value}
 

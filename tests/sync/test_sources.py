@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kitaru.dotenv_reader import EnvFileError
 from kitaru.errors import KitaruError, MissingValuesError
-from kitaru.sync.dotenv_reader import EnvFileError
 from kitaru.sync.manifest import load_manifest
 from kitaru.sync.sources import read_env_file, resolve
 

@@ -22,8 +22,8 @@ from kitaru.cli.terminal import Progress, use_color
 from kitaru.sync.report.github import annotation, finding_annotation
 
 if TYPE_CHECKING:
+    from kitaru.checks.findings import Finding
     from kitaru.sync.apply import ApplyResult
-    from kitaru.sync.findings import Finding
     from kitaru.sync.plan import Plan
 
 FORMAT_VERSION = 1  # of the plan/apply report and the findings document

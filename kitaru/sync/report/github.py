@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from kitaru.safe_text import annotation_data, annotation_property
 
 if TYPE_CHECKING:
-    from kitaru.sync.findings import Finding
+    from kitaru.checks.findings import Finding
     from kitaru.sync.report.view import DriftRow, ReportView, SecretRow
 
 

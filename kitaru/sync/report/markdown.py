@@ -6,8 +6,8 @@ breaks its row nor injects links, HTML, mentions or emphasis.
 
 from __future__ import annotations
 
+from kitaru.naming import visibility_word
 from kitaru.safe_text import markdown_code, markdown_text
-from kitaru.sync.plan import visibility_word
 from kitaru.sync.report.view import ReportView, SecretRow
 from kitaru.sync.report.words import KEY_SYMBOL, after_apply, state_word, summary_sentence
 

@@ -6,8 +6,8 @@ the caller's choice (the CLI decides it from the stream and NO_COLOR).
 
 from __future__ import annotations
 
+from kitaru.naming import visibility_word
 from kitaru.safe_text import for_terminal
-from kitaru.sync.plan import visibility_word
 from kitaru.sync.report.view import DriftRow, KeyRow, ReportView, SecretRow
 from kitaru.sync.report.words import (
     ACTION_SYMBOL,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from kitaru.naming import visibility_word
 from kitaru.sync.apply import ApplyResult, SecretOutcome, Status
 from kitaru.sync.plan import (
     INFORMATIONAL,
@@ -20,11 +21,10 @@ from kitaru.sync.plan import (
     KeyAction,
     Plan,
     SecretPlan,
-    visibility_word,
 )
 
 if TYPE_CHECKING:
-    from kitaru.sync.manifest_checks import Position
+    from kitaru.checks.yaml_positions import Position
 
 Command = Literal["plan", "apply"]
 State = Action | Status  # a secret's planned action, or what apply did to it

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
 from kitaru.sync.report.github import annotation, finding_annotation, render_github
 from kitaru.sync.report.view import build
 from tests.sync.report.scenarios import plan_and_result

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kitaru.sync.report as report
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
 from kitaru.sync.report import render, render_findings
 from tests.conftest import Cli
 from tests.sync.report.scenarios import CANARY, plan_and_result

@@ -9,6 +9,14 @@ Used by `validate` (manifests hold names, never values) and `validate-env` (an
 - a long random-looking string: high entropy, frequent switches between letters and digits,
   and little that reads like words (``MyService2Database`` stays a name).
 
+This is the only detector: `validate`, `validate-env`, the manifest rules and the SDK's
+name rules (``kitaru.naming.looks_like_value``) all ask it, so a string is a credential
+everywhere or nowhere. A bare prefix is not evidence: ``sk-learn-models``, ``pk_name`` and
+``xoxo-party`` are names (the token types need a random body, Stripe's ``live``/``test``,
+Slack's digits); ``AKIAfoo`` is too short for an AWS key ID (AKIA + 16); ``eyJhbGciOi`` is
+only a JWT header prefix (a token has three dot-separated parts); and
+``MyService2DatabaseConnectionX`` reads as words (tests/checks/test_credentials.py pins them).
+
 Nothing here returns the suspected text: callers get its kind, its public prefix (``ghp_``)
 and its length, which is all a finding may show.
 """
@@ -22,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
 
 # (kind, public prefix shown in findings, full-token pattern)
 _SHAPES: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kitaru.sync.envfile import validate_env, validate_env_file
-from kitaru.sync.findings import RULES, Severity
+from kitaru.checks.envfile import validate_env, validate_env_file
+from kitaru.checks.findings import RULES, Severity
 
 CORPUS = Path(__file__).parent / "corpus" / "env"
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) (KS\d{3})$", re.MULTILINE)

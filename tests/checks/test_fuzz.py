@@ -10,10 +10,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kitaru.sync.credentials import is_random_looking
-from kitaru.sync.envfile import validate_env
-from kitaru.sync.findings import RULES, Finding
-from kitaru.sync.validate import validate_manifest
+from kitaru.checks.credentials import is_random_looking
+from kitaru.checks.envfile import validate_env
+from kitaru.checks.findings import RULES, Finding
+from kitaru.checks.validate import validate_manifest
 
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
-import jsonschema
 import pytest
-import yaml
 
-from kitaru.sync.findings import RULES, Severity
+from kitaru.checks.findings import RULES, Severity
+from kitaru.checks.validate import validate_manifest, validate_manifest_file
 from kitaru.sync.manifest import parse_manifest
-from kitaru.sync.validate import validate_manifest, validate_manifest_file
 from tests.conftest import REPO
 
 CORPUS = Path(__file__).parent / "corpus" / "manifests"
@@ -143,44 +140,3 @@ def test_windows_line_endings_keep_positions() -> None:
     )
     findings = validate_manifest(text, "m.yaml")
     assert [(f.line, f.col, f.code) for f in findings] == [(4, 12, "KS202"), (4, 22, "KS901")]
-
-
-# --- the committed JSON Schema ------------------------------------------------------------
-
-SCHEMA_COPY = REPO / "kitaru" / "sync" / "manifest.schema.json"
-
-
-def test_committed_schema_equals_the_generated_one() -> None:
-    from kitaru.cli.validate_cmd import schema_text
-
-    assert SCHEMA_COPY.read_text() == schema_text(), (
-        "regenerate it: kitaru secrets schema > kitaru/sync/manifest.schema.json"
-    )
-
-
-def test_example_points_at_the_committed_schema() -> None:
-    example = REPO / "examples" / "secrets.yaml"
-    first = example.read_text().splitlines()[0]
-    target = first.removeprefix("# yaml-language-server: $schema=")
-    assert (example.parent / target).resolve() == SCHEMA_COPY
-
-
-@pytest.mark.parametrize("path", [*GOOD, REPO / "examples" / "secrets.yaml"], ids=lambda p: p.stem)
-def test_editors_accept_good_manifests(path: Path) -> None:
-    schema = json.loads(SCHEMA_COPY.read_text())
-    jsonschema.Draft202012Validator(schema).validate(yaml.safe_load(path.read_text()))
-
-
-@pytest.mark.parametrize(
-    "name",
-    [
-        "ks003_unknown_field",
-        "ks004_wrong_type",
-        "ks005_missing_version",
-        "ks006_unsupported_version",
-    ],
-)
-def test_editors_reject_structurally_bad_manifests(name: str) -> None:
-    schema = json.loads(SCHEMA_COPY.read_text())
-    document = yaml.safe_load((CORPUS / "bad" / f"{name}.yaml").read_text())
-    assert list(jsonschema.Draft202012Validator(schema).iter_errors(document))

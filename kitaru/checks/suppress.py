@@ -1,8 +1,7 @@
 """Inline allow comments: ``# kitaru: allow KS202`` silences that code on its own line.
 
 A comment that silences nothing (or names no known code) is itself reported (KS901, a
-warning), so stale allows do not pile up. Used by `validate` and `validate-env`, which also
-read text and count lines the way the YAML loader does (``decode``, ``split_lines``).
+warning), so stale allows do not pile up. Used by `validate` and `validate-env`.
 """
 
 from __future__ import annotations
@@ -10,29 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from kitaru.sync.findings import RULES, Finding, Severity
+from kitaru.checks.findings import RULES, Finding, Severity
 
 ALLOW_CODE = "KS901"
-# The line breaks YAML counts (so our line numbers match the loader's).
-LINE_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
 _ALLOW = re.compile(r"#\s*kitaru:\s*allow\b(?P<rest>[^\r\n]*)")
 _CODE = re.compile(r"\b[A-Z]{2}\d{3}\b")
 # Findings that mean the rules could not run: an allow cannot be judged unused then.
 _UNPARSED = frozenset({"KS001", "KS007"})
-
-
-def split_lines(text: str) -> list[str]:
-    return LINE_BREAK.split(text)
-
-
-def decode(data: str | bytes) -> str | None:
-    """The text the loader reads (UTF-8, optional BOM), or ``None`` if it is not UTF-8."""
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
 
 
 def allow_comments(lines: Iterable[str]) -> dict[int, tuple[int, list[str]]]:

@@ -4,7 +4,8 @@ python-dotenv skips a line it cannot parse with only a logged warning, so an unq
 multi-line value (a PEM pasted as is) would silently become its first line. Here any line
 that is not a ``KEY=value`` binding with an environment-variable key is an error at
 ``file:line``, and the file is not used. Messages give positions, never the file's content.
-``os.environ`` is never touched.
+``os.environ`` is never touched. It sits at the top of the package, not in ``sync`` or
+``checks``, because the SDK's CLI (`set`), the pipeline and the checks all read with it.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kitaru.errors import KitaruError
-from kitaru.naming import is_valid_key
+from kitaru.naming import KEY_RULE, is_valid_key
 
 NOT_A_BINDING = "the line cannot be parsed (a value that spans lines must be quoted)"
-BAD_KEY = "the key is not an environment-variable name (letters, digits, _)"
+BAD_KEY = f"the key is not an environment-variable name ({KEY_RULE})"
 _NEWLINE = re.compile(r"\r\n|\n|\r")
 
 

@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from kitaru.naming import KEY_PATTERN, is_conventional_key, named, shown, shown_path
-from kitaru.sync.credentials import Suspect, classify, find_suspects, redact_findings
-from kitaru.sync.findings import Finding, Severity
-from kitaru.sync.suppress import apply_allows, decode, split_lines
+from kitaru.checks.credentials import Suspect, classify, find_suspects, redact_findings
+from kitaru.checks.findings import Finding, Severity
+from kitaru.checks.suppress import apply_allows
+from kitaru.checks.text import decode, not_utf8, read_file, split_lines
+from kitaru.dotenv_reader import bad_lines
+from kitaru.naming import case_problem, collision_problem, key_problem, named
 
 _EXPORT = re.compile(r"export[ \t]+")
 _KEY = re.compile(r"[^=\s#]+")
@@ -99,24 +101,21 @@ class _Linter:
         return found[0] if found else None
 
     def _key(self, key: str, number: int, col: int) -> None:
-        if not KEY_PATTERN.match(key):
-            message = (
-                f"invalid key name {shown(key)}: use letters, digits and _, "
-                "not starting with a digit"
-            )
-            self.add(number, col, "KS201", message)
+        problem = key_problem(key)
+        if problem is not None:
+            self.add(number, col, *problem)
             return
-        if not is_conventional_key(key):
-            message = f"key {key} is not UPPER_CASE; write {key.upper()}"
-            self.add(number, col, "KS202", message, warning=True)
+        case = case_problem(key)
+        if case is not None:
+            self.add(number, col, *case, warning=True)
         first = self.keys.setdefault(key, number)
         if first != number:
             self.add(number, col, "KS403", f"duplicate key {key} (first at line {first})")
             return
-        folded = self.folded.setdefault(key.upper(), (key, number))
-        if folded[0] != key:
-            message = f"key {key} collides with {folded[0]} (line {folded[1]}) ignoring case"
-            self.add(number, col, "KS203", message)
+        folded, folded_line = self.folded.setdefault(key.upper(), (key, number))
+        collision = collision_problem(key, folded, folded_line)
+        if collision is not None:
+            self.add(number, col, *collision)
 
     def _value(self, key: str, text: str, index: int, col: int) -> int:
         """Check the value that starts at ``text``; returns the line it ends on."""
@@ -151,8 +150,6 @@ class _Linter:
 
 def _unreadable(text: str, lines: list[str], path: str, found: list[Finding]) -> list[Finding]:
     """KS401 wherever the reader of plan/apply/set refuses a line the linter let pass."""
-    from kitaru.sync.dotenv_reader import bad_lines
-
     flagged = {f.line for f in found if f.severity is Severity.error}
     extra: list[Finding] = []
     for bad in bad_lines(text.removeprefix("\ufeff")):
@@ -169,7 +166,8 @@ def validate_env(data: str | bytes, path: str) -> list[Finding]:
     """Every finding for one ``.env``-style file, sorted by position."""
     text = decode(data)
     if text is None:
-        return [Finding(path, 1, 1, "KS007", "the file is not UTF-8 text")]
+        assert isinstance(data, bytes)  # a str always decodes
+        return [not_utf8(data, path, "file")]
     lines = split_lines(text)
     linter = _Linter(lines, path)
     findings = linter.run() + _unreadable(text, lines, path, linter.findings)
@@ -178,9 +176,6 @@ def validate_env(data: str | bytes, path: str) -> list[Finding]:
 
 
 def validate_env_file(path: str | Path) -> list[Finding]:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
-        return [Finding(shown_path(path), 1, 1, "KS007", f"cannot read the file: {reason}")]
-    return validate_env(data, str(path))
+    """Findings for the ``.env``-style file at ``path``; an unreadable file is KS007."""
+    data = read_file(path, "file")
+    return [data] if isinstance(data, Finding) else validate_env(data, str(path))

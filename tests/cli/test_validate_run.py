@@ -21,7 +21,7 @@ from kitaru.cli.validate_run import fast_main
 from tests.conftest import REPO, Cli, all_output
 
 EXAMPLE = REPO / "examples" / "secrets.yaml"
-CORPUS = Path(__file__).parent / "corpus"
+CORPUS = Path(__file__).parents[1] / "checks" / "corpus"
 BAD = CORPUS / "manifests" / "bad" / "ks20x_keys.yaml"
 BAD_ENV = CORPUS / "env" / "bad" / "problems.env.example"
 GOOD_ENV = CORPUS / "env" / "good" / "app.env.example"

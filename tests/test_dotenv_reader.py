@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from typer.testing import Result
 
 import kitaru
-from kitaru.sync.dotenv_reader import EnvFileError, parse_dotenv, read_dotenv
-from kitaru.sync.envfile import validate_env
+from kitaru.checks.envfile import validate_env
+from kitaru.dotenv_reader import EnvFileError, parse_dotenv, read_dotenv
 from tests.conftest import Cli, KitaruEnv, all_output
 
 CANARY = "kitaru-canary-dotenv-3f9a1c"

@@ -1,6 +1,6 @@
 """`kitaru secrets validate`: the loader's findings plus lint rules, offline and fast.
 
-The manifest loader (``manifest_checks``) decides what is valid; this module adds what a
+The manifest rules (``manifest_rules``) decide what is valid; this module adds what a
 pre-commit hook should also say: lowercase keys (KS202, a warning), keys that collide
 ignoring case (KS203), and credentials anywhere in the text, comments included (KS301).
 Allow comments apply last. Imports neither pydantic nor zenml.
@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kitaru.naming import KEY_PATTERN, is_conventional_key, shown_path
-from kitaru.sync.credentials import Suspect, find_suspects, redact_findings
-from kitaru.sync.findings import Finding, Severity
-from kitaru.sync.manifest_checks import Document, Position, read_document
-from kitaru.sync.suppress import apply_allows, decode, split_lines
+from kitaru.checks.credentials import Suspect, find_suspects, redact_findings
+from kitaru.checks.findings import Finding, Severity
+from kitaru.checks.manifest_rules import Document, read_document
+from kitaru.checks.suppress import apply_allows
+from kitaru.checks.text import decode, read_file, split_lines
+from kitaru.checks.yaml_positions import Position
+from kitaru.naming import KEY_PATTERN, case_problem, collision_problem
 
 INLINE_HINT = "manifests hold names, never values; keep the value in the environment or .env"
 
@@ -43,19 +45,13 @@ def _lint_keys(document: Document, path: str) -> list[Finding]:
     for _, keys in _declared_keys(document):
         first_by_folded: dict[str, tuple[str, Position]] = {}
         for key, where in keys:
-            if not is_conventional_key(key):
-                message = (
-                    f"key {key} is not UPPER_CASE; environment variables are conventionally "
-                    f"written {key.upper()}"
-                )
-                findings.append(Finding(path, *where, "KS202", message, Severity.warning))
-            first = first_by_folded.setdefault(key.upper(), (key, where))
-            if first[0] != key:
-                message = (
-                    f"key {key} collides with {first[0]} (line {first[1].line}) ignoring case; "
-                    "some systems treat them as one variable"
-                )
-                findings.append(Finding(path, *where, "KS203", message))
+            case = case_problem(key)
+            if case is not None:
+                findings.append(Finding(path, *where, *case, Severity.warning))
+            first, first_at = first_by_folded.setdefault(key.upper(), (key, where))
+            collision = collision_problem(key, first, first_at.line)
+            if collision is not None:
+                findings.append(Finding(path, *where, *collision))
     return findings
 
 
@@ -94,9 +90,5 @@ def validate_manifest(data: str | bytes, path: str) -> list[Finding]:
 
 def validate_manifest_file(path: str | Path) -> list[Finding]:
     """Findings for the manifest at ``path``; an unreadable file is a KS007 finding."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        reason = err.strerror or type(err).__name__
-        return [Finding(shown_path(path), 1, 1, "KS007", f"cannot read the manifest: {reason}")]
-    return validate_manifest(data, str(path))
+    data = read_file(path, "manifest")
+    return [data] if isinstance(data, Finding) else validate_manifest(data, str(path))

@@ -9,15 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.naming import shown
-from kitaru.sync.credentials import (
+from kitaru.checks.credentials import (
     classify,
     find_suspects,
     is_random_looking,
     looks_like_credential,
     redact_findings,
 )
-from kitaru.sync.findings import Finding
+from kitaru.checks.findings import Finding
+from kitaru.naming import shown
 
 # Built at run time so that no token-shaped literal sits in the repository.
 _RNG = random.Random(20240611)
@@ -163,3 +163,38 @@ def test_redact_findings_replaces_every_occurrence() -> None:
     assert token not in redacted.message
     assert redacted.message.count("(a 40-character string, not shown)") == 2
     assert redact_findings([finding], []) == [finding]
+
+
+# The six strings on which the two detectors kitaru used to have gave opposite answers.
+# There is one detector now; each answer is pinned here and asked of every checker.
+ONE_ANSWER = {
+    # a name: scikit-learn models; an OpenAI key after `sk-` is long and holds digits
+    "sk-learn-models": False,
+    # an AWS access key ID is AKIA plus 16 upper-case letters or digits; 3 is a name
+    "AKIAfoo": False,
+    # words joined in CamelCase with a digit: reads as a name, not generated text
+    "MyService2DatabaseConnectionX": False,
+    # Stripe keys are pk_live_/pk_test_ plus a random body; `pk_name` is a key name
+    "pk_name": False,
+    # Slack tokens are xox?- plus digits and a long body; this is a party
+    "xoxo-party": False,
+    # only a JWT header prefix: a token has three dot-separated parts
+    "eyJhbGciOi": False,
+}
+
+
+@pytest.mark.parametrize("text", sorted(ONE_ANSWER))
+def test_one_detector_gives_one_answer(text: str) -> None:
+    from kitaru.checks.manifest_rules import check_manifest
+    from kitaru.naming import key_problem, looks_like_value, name_problem
+
+    expected = ONE_ANSWER[text]
+    assert looks_like_credential(text) is expected
+    assert (classify(text) is not None) is expected
+    assert bool(find_suspects(text)) is expected
+    assert looks_like_value(text) is expected  # the SDK's name rules ask the same detector
+    problems = [name_problem(text), key_problem(text)]
+    assert ("KS301" in {p.code for p in problems if p}) is expected
+    manifest = "version: 1\nsecrets:\n  - name: app\n    keys:\n      - key: A\n"
+    codes = {f.code for f in check_manifest(f"{manifest}        from: {text}\n", "m.yaml")}
+    assert ("KS301" in codes) is expected  # not a variable name, not a value: KS205
