@@ -119,9 +119,10 @@ def named(text: str) -> str:
 
 
 def shown_path(path: object) -> str:
-    """A path is quoted when every part of it has the shape of a name (``.``/``..`` too)."""
+    """A path is quoted when every part of it has the shape of a name (``.``/``..`` too,
+    and dot-files such as ``.env``)."""
     text = str(path)
-    parts = [part for part in text.split("/") if part not in ("", ".", "..")]
+    parts = [part.lstrip(".") for part in text.split("/") if part not in ("", ".", "..")]
     if text and len(text) <= 4 * MAX_QUOTED_LENGTH and all(map(is_quotable, parts)):
         return text
     return f"(a path of {len(text)} characters, not shown)"

@@ -73,6 +73,35 @@ def schema_text() -> str:
     return json.dumps(json_schema(), indent=2) + "\n"
 
 
-def schema_command() -> None:
-    """Print the manifest JSON Schema (for editors: `# yaml-language-server: $schema=...`)."""
-    typer.echo(schema_text(), nl=False)
+def schema_command(
+    write: str | None = typer.Option(
+        None,
+        "--write",
+        metavar="PATH",
+        help="Write the schema to PATH (folders are made) instead of printing it.",
+    ),
+) -> None:
+    """Print the manifest JSON Schema, for editors that read a `$schema` modeline.
+
+    \b
+    In your own repository:
+      kitaru secrets schema --write .kitaru/manifest.schema.json
+      # then, as the first line of secrets.yaml (the path is relative to the manifest):
+      # yaml-language-server: $schema=.kitaru/manifest.schema.json
+    """
+    if write is None:
+        typer.echo(schema_text(), nl=False)
+        return
+    from pathlib import Path
+
+    from kitaru.naming import shown_path
+
+    target = Path(write)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(schema_text(), encoding="utf-8")
+    except OSError as err:
+        message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
+        typer.echo(f"Error: {message}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {shown_path(write)}", err=True)
