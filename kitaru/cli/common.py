@@ -21,7 +21,11 @@ class OutputFormat(str, Enum):
 
 
 OUTPUT_OPTION = typer.Option(
-    OutputFormat.text, "--output", "-o", help="text for people, json for machines."
+    OutputFormat.text,
+    "--output",
+    "-o",
+    "--format",  # the same option under validate's old name: both spellings work everywhere
+    help="text for people, json for machines.",
 )
 VISIBILITY_OPTION = typer.Option(
     None,

@@ -20,7 +20,9 @@ class ValidateFormat(str, Enum):
 
 FORMAT_OPTION = typer.Option(
     ValidateFormat.text,
-    "--format",
+    "--output",
+    "-o",
+    "--format",  # the name validate had first; -o/--output is every command's spelling
     help="text (path:line:col: CODE message), json, or github (workflow annotations).",
 )
 STRICT_OPTION = typer.Option(False, "--strict", help="Fail on warnings too.")

@@ -2,7 +2,7 @@
 
 Pre-commit runs these on every commit, and typer (0.29) builds pydantic adapters for every
 non-flag option, which costs more than the whole check. So ``fast_main`` serves
-well-formed invocations (files, ``--format X``, ``--strict``, ``--``) straight from
+well-formed invocations (files, ``-o/--output/--format X``, ``--strict``, ``--``) straight from
 ``kitaru.cli.main``; anything else (``--help``, typos, bad values) falls through to the
 typer commands in ``validate_cmd``, which call the same ``run``.
 """
@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # importing kitaru.sync waits until a command really runs
 
 Kind = Literal["manifest", "env"]
 FORMATS = ("text", "json", "github")
+FORMAT_FLAGS = ("-o", "--output", "--format")  # one option, every spelling typer accepts
 COMMANDS: dict[str, Kind] = {"validate": "manifest", "validate-env": "env"}
 DEFAULT_FILES: dict[Kind, tuple[str, ...]] = {
     "manifest": ("secrets.yaml", "secrets.yml"),
@@ -123,7 +124,7 @@ def _parse(args: Sequence[str]) -> tuple[list[str], str, bool] | None:
             break
         if arg == "--strict":
             strict = True
-        elif arg == "--format" or arg.startswith("--format="):
+        elif arg in FORMAT_FLAGS or arg.startswith(("--format=", "--output=")):
             value = arg.partition("=")[2] if "=" in arg else next(items, None)
             if value not in FORMATS:
                 return None
