@@ -69,7 +69,7 @@ def validate_env_command(
 
 
 def schema_text() -> str:
-    """The manifest JSON Schema as committed in kitaru/sync/manifest.schema.json."""
+    """The manifest JSON Schema generated from the one schema (the committed copy is this)."""
     from kitaru.checks.manifest_schema import json_schema
 
     return json.dumps(json_schema(), indent=2) + "\n"
@@ -91,8 +91,10 @@ def schema_command(
       # then, as the first line of secrets.yaml (the path is relative to the manifest):
       # yaml-language-server: $schema=.kitaru/manifest.schema.json
     """
+    from kitaru.cli.validate_run import committed_schema
+
     if write is None:
-        typer.echo(schema_text(), nl=False)
+        typer.echo(committed_schema(), nl=False)
         return
     from pathlib import Path
 
@@ -101,7 +103,7 @@ def schema_command(
     target = Path(write)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(schema_text(), encoding="utf-8")
+        target.write_text(committed_schema(), encoding="utf-8")
     except OSError as err:
         message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
         typer.echo(f"Error: {message}", err=True)

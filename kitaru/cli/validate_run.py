@@ -26,6 +26,7 @@ DEFAULT_FILES: dict[Kind, tuple[str, ...]] = {
     "env": (".env.example",),
 }
 FORMAT_VERSION = 1
+SCHEMA_FILE = "manifest.schema.json"  # beside kitaru/sync/manifest.py, shipped as package data
 
 
 def _checker(kind: Kind) -> Callable[[str | Path], list[Finding]]:
@@ -136,8 +137,17 @@ def _parse(args: Sequence[str]) -> tuple[list[str], str, bool] | None:
     return files, fmt, strict
 
 
+def committed_schema() -> str:
+    """The manifest JSON Schema as shipped (tests keep it equal to the generated one)."""
+    return (Path(__file__).resolve().parent.parent / "sync" / SCHEMA_FILE).read_text("utf-8")
+
+
 def fast_main(args: Sequence[str]) -> int | None:
-    """Exit code of `kitaru secrets validate[-env] ...`, or ``None`` when typer must run."""
+    """Exit code of `kitaru secrets validate[-env] ...` or of a plain `kitaru secrets
+    schema`, or ``None`` when typer must run."""
+    if list(args) == ["secrets", "schema"]:
+        sys.stdout.write(committed_schema())
+        return 0
     if len(args) < 2 or args[0] != "secrets" or args[1] not in COMMANDS:
         return None
     parsed = _parse(args[2:])

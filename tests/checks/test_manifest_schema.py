@@ -130,7 +130,8 @@ def test_checks_agree_with_the_json_schema(document: dict[str, Any]) -> None:
     """The checks and the JSON Schema editors use come from one schema: they agree."""
     text = yaml.safe_dump(document, sort_keys=False)
     manifest, findings = parse_manifest(text, "m.yaml")
-    accepted = _EDITOR.is_valid(document)
+    # JSON Schema counts 1.0 as the integer 1; the manifest rule (KS004) wants `version: 1`.
+    accepted = _EDITOR.is_valid(document) and type(document.get("version")) is not float
     if manifest is not None:
         assert accepted
         assert _plain(manifest) == _with_defaults(document)
