@@ -220,24 +220,49 @@ def upsert_secret(
     store = store or open_store()
     found = _set_target(store, name, private)
     keys = sorted(values)
+
+    def check(existing: StoredSecret) -> None:
+        _check_writable(store, existing, private)
+        merged: dict[str, str | None] = dict(existing.values)
+        merged.update(values)
+        check_values(existing.name, merged, allow_unavailable=True)
+
     if found.result is None:
         _check_new_name(name, private)
-        try:
-            created = store.create(name, dict(values), bool(private))
-            return SetOutcome(summarize(created), True, keys, False)
-        except SecretExistsError:
-            # Another writer created it between the lookup and the create: update theirs.
-            found = _set_target(store, name, private)
-            if found.result is None:
-                raise
+        written, created = create_or_update(store, name, values, bool(private), check=check)
+        return SetOutcome(summarize(written), created, keys, False)
     existing = found.result
-    _check_writable(store, existing, private)
-    merged: dict[str, str | None] = dict(existing.values)
-    merged.update(values)
-    check_values(existing.name, merged, allow_unavailable=True)
+    check(existing)
     updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
     return SetOutcome(summarize(updated), False, keys, kept, found.shadowed)
+
+
+def create_or_update(
+    store: SecretStore,
+    name: str,
+    values: Mapping[str, str],
+    private: bool,
+    *,
+    check: Callable[[StoredSecret], None] | None = None,
+) -> tuple[StoredSecret, bool]:
+    """Create the secret, or update the one of this name and visibility that another
+    writer created since the caller looked (the written secret, and whether it is new).
+
+    The store alone decides that a create lost such a race (it raises
+    ``SecretExistsError``); this is the one place that turns it into an update, for
+    ``set`` and ``apply`` alike. ``check`` vets the existing secret before it is written.
+    """
+    try:
+        return store.create(name, dict(values), private), True
+    except SecretExistsError:
+        matches = find_by_name(store, name, private)
+        if not matches:
+            raise
+    existing = store.get(matches[0].id)
+    if check is not None:
+        check(existing)
+    return store.update(existing.id, dict(values), [], before=existing.values), False
 
 
 def set_secret(

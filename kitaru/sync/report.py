@@ -242,6 +242,11 @@ def _secret_json(plan: Plan, row: _Row) -> dict[str, Any]:
 
 
 def _render_json(plan: Plan, result: ApplyResult | None) -> str:
+    return to_json(report_data(plan, result))
+
+
+def report_data(plan: Plan, result: ApplyResult | None = None) -> dict[str, Any]:
+    """The ``-o json`` report as data (MCP's value-blind view is projected from it)."""
     summary: dict[str, Any] = {
         "create": plan.count("create"),
         "update": plan.count("update"),
@@ -268,7 +273,7 @@ def _render_json(plan: Plan, result: ApplyResult | None) -> str:
     payload["unmanaged"] = [
         {"name": d.secret, "private": d.private, "id": d.secret_id} for d in plan.unmanaged
     ]
-    return to_json(payload)
+    return payload
 
 
 # --- markdown -------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import pytest
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import execute
 from kitaru.sync.findings import Finding
-from kitaru.sync.plan import Observed, make_plan
+from kitaru.sync.observe import Observed
+from kitaru.sync.plan import make_plan
 from kitaru.sync.report import (
     Progress,
     annotation,
@@ -75,9 +76,7 @@ def _plan_and_result() -> tuple[object, object]:
             desired_secret("fresh", {"B_KEY": CANARY + "-b"}),
         ),
     )
-    observed = Observed(
-        tuple(store.list_all()), {s.id: s for s in store.secrets.values()}, store.user_id
-    )
+    observed = Observed.of(desired, store.list_all(), list(store.secrets.values()), store.user_id)
     plan = make_plan(desired, observed, prune=True)
     return plan, execute(plan, store)
 
