@@ -70,7 +70,7 @@ def plan_command(
     file: Path = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
-    detailed_exitcode: bool = DETAILED_OPTION,
+    detailed: bool = DETAILED_OPTION,
     prune: bool = typer.Option(
         False, "--prune", help="Show what `apply --prune` would remove from prune: true secrets."
     ),
@@ -84,16 +84,7 @@ def plan_command(
       kitaru secrets plan -f secrets.yaml --env-file .env --detailed-exitcode
       kitaru secrets plan -o markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    _run(
-        file,
-        env_file,
-        output,
-        detailed_exitcode,
-        prune=prune,
-        apply=False,
-        dry_run=True,
-        github_mask=github_mask,
-    )
+    _run(file, env_file, output, detailed, prune, github_mask)
 
 
 def apply_command(
@@ -104,7 +95,7 @@ def apply_command(
         False, "--prune", help="Remove stored keys not declared, only on prune: true secrets."
     ),
     output: SyncFormat = SYNC_OUTPUT_OPTION,
-    detailed_exitcode: bool = typer.Option(
+    detailed: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
@@ -118,16 +109,7 @@ def apply_command(
       kitaru secrets apply -f secrets.yaml --env-file .env --prune
       kitaru secrets apply -o github
     """
-    _run(
-        file,
-        env_file,
-        output,
-        detailed_exitcode,
-        prune=prune,
-        apply=True,
-        dry_run=dry_run,
-        github_mask=github_mask,
-    )
+    _run(file, env_file, output, detailed, prune, github_mask, apply=True, dry_run=dry_run)
 
 
 def _before_store(github_mask: bool) -> Callable[[Desired], None]:
@@ -167,11 +149,11 @@ def _run(
     env_file: Path | None,
     output: SyncFormat,
     detailed: bool,
-    *,
     prune: bool,
-    apply: bool,
-    dry_run: bool,
     github_mask: bool,
+    *,
+    apply: bool = False,
+    dry_run: bool = False,
 ) -> None:
     """Parse (done by typer), call the pipeline, render, exit code."""
     from kitaru.sync.pipeline import run
