@@ -13,6 +13,7 @@ from kitaru.models import Secret, SecretSummary
 from kitaru.naming import check_name, check_values, is_utf8, shown
 from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
+from kitaru.store.create_races import create_or_update
 from kitaru.store.fetch import fetch_existing
 
 log = logging.getLogger("kitaru")
@@ -236,33 +237,6 @@ def upsert_secret(
     updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
     return SetOutcome(summarize(updated), False, keys, kept, found.shadowed)
-
-
-def create_or_update(
-    store: SecretStore,
-    name: str,
-    values: Mapping[str, str],
-    private: bool,
-    *,
-    check: Callable[[StoredSecret], None] | None = None,
-) -> tuple[StoredSecret, bool]:
-    """Create the secret, or update the one of this name and visibility that another
-    writer created since the caller looked (the written secret, and whether it is new).
-
-    The store alone decides that a create lost such a race (it raises
-    ``SecretExistsError``); this is the one place that turns it into an update, for
-    ``set`` and ``apply`` alike. ``check`` vets the existing secret before it is written.
-    """
-    try:
-        return store.create(name, dict(values), private), True
-    except SecretExistsError:
-        matches = find_by_name(store, name, private)
-        if not matches:
-            raise
-    existing = store.get(matches[0].id)
-    if check is not None:
-        check(existing)
-    return store.update(existing.id, dict(values), [], before=existing.values), False
 
 
 def set_secret(

@@ -14,6 +14,7 @@ from typing import Literal
 
 from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.store.base import SecretStore
+from kitaru.store.create_races import create_or_update
 from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
 
 Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
@@ -65,8 +66,6 @@ def preflight(plan: Plan) -> None:
 
 def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
     # A secret created by another writer since the plan is updated instead (see there).
-    from kitaru.secrets import create_or_update
-
     written, created = create_or_update(store, secret.name, secret.set_values, secret.private)
     return SecretOutcome(secret, "created" if created else "updated", written.id)
 
