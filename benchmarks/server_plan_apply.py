@@ -177,7 +177,7 @@ def run_row(
     repeat: int,
 ) -> None:
     from kitaru.store import SecretStore, close_open_stores, open_store
-    from kitaru.sync.sdk import apply, plan
+    from kitaru.sync.pipeline import apply, plan
 
     env = {**isolation_env(root), **who.store_env(url)}
     settings = {

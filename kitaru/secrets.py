@@ -13,6 +13,7 @@ from kitaru.naming import check_name, check_values, is_utf8, shown, visibility_w
 from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
+from kitaru.store.create_races import create_or_update
 from kitaru.store.fetch import fetch_existing
 
 log = logging.getLogger("kitaru")
@@ -197,21 +198,19 @@ def upsert_secret(
     store = store or open_store()
     found = _set_target(store, name, private)
     keys = sorted(values)
+
+    def check(existing: StoredSecret) -> None:
+        _check_writable(store, existing, private)
+        merged: dict[str, str | None] = dict(existing.values)
+        merged.update(values)
+        check_values(existing.name, merged, allow_unavailable=True)
+
     if found.result is None:
         _check_new_name(name, private)
-        try:
-            created = store.create(name, dict(values), bool(private))
-            return SetOutcome(to_secret(created).summary(), True, keys, False)
-        except SecretExistsError:
-            # Another writer created it between the lookup and the create: update theirs.
-            found = _set_target(store, name, private)
-            if found.result is None:
-                raise
+        written, created = create_or_update(store, name, values, bool(private), check=check)
+        return SetOutcome(to_secret(written).summary(), created, keys, False)
     existing = found.result
-    _check_writable(store, existing, private)
-    merged: dict[str, str | None] = dict(existing.values)
-    merged.update(values)
-    check_values(existing.name, merged, allow_unavailable=True)
+    check(existing)
     updated = store.update(existing.id, dict(values), [], before=existing.values)
     kept = private is not None and private != existing.private
     return SetOutcome(to_secret(updated).summary(), False, keys, kept, found.shadowed)

@@ -47,12 +47,12 @@ def test_guarded_names_ignore_modules_only(package: ModuleType) -> None:
 SYNC_PROBE = """
 import sys, types
 import kitaru.checks.validate
-loaded = sorted(m for m in ("kitaru.sync.plan", "kitaru.sync.apply", "kitaru.sync.sdk")
+loaded = sorted(m for m in ("kitaru.sync.plan", "kitaru.sync.apply", "kitaru.sync.pipeline")
                 if m in sys.modules)
 assert not loaded, loaded
 import kitaru.sync.plan, kitaru.sync.apply  # the submodules first, then the functions
 from kitaru.sync import apply, plan
-assert plan.__module__ == apply.__module__ == "kitaru.sync.sdk", (plan, apply)
+assert plan.__module__ == apply.__module__ == "kitaru.sync.pipeline", (plan, apply)
 assert "pydantic" not in sys.modules and "zenml" not in sys.modules
 print("ok")
 """

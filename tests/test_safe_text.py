@@ -24,8 +24,10 @@ from kitaru.safe_text import (
 )
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import execute
-from kitaru.sync.plan import Observed, make_plan
-from kitaru.sync.report import FORMATS, annotation, render
+from kitaru.sync.observe import Observed
+from kitaru.sync.plan import make_plan
+from kitaru.sync.report import FORMATS, render
+from kitaru.sync.report.github import annotation
 from kitaru.sync.sources import Desired
 from tests.sync.report.scenarios import FailingStore
 from tests.sync.stores import MemoryStore
@@ -117,7 +119,7 @@ def test_hostile_store_state_through_every_format_of_plan_and_apply(
     stored += [StoredSecret(f"u-{i}", name, i % 2 == 0, {}) for i, name in enumerate(unmanaged)]
     store = (FailingStore if fail else MemoryStore)(stored)
     desired = Desired("secrets.yaml", (desired_secret("app", {"A_KEY": "new"}, prune=True),))
-    observed = Observed(tuple(store.list_all()), {s.id: s for s in store.secrets.values()})
+    observed = Observed.of(desired, store.list_all(), list(store.secrets.values()))
     plan = make_plan(desired, observed, prune=True)
     dry = execute(plan, store, dry_run=True)
     result = execute(plan, store)

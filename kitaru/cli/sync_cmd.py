@@ -1,4 +1,4 @@
-"""`kitaru secrets plan` / `apply`: load, resolve, observe, plan, apply, render.
+"""`kitaru secrets plan` / `apply`: parse, call kitaru.sync.pipeline, render, exit code.
 
 Exit codes (Terraform's): 0 success; 1 any error, including a bad flag (2 is reserved
 for ``--detailed-exitcode``); 2 with ``--detailed-exitcode`` when the plan has changes or
@@ -8,15 +8,20 @@ drift, or when drift is left after applying.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from typer.core import TyperCommand
 
-from kitaru.cli.common import quiet_zenml, reported_errors
+from kitaru.cli.common import echo_error, quiet_zenml, reported_errors
 from kitaru.errors import KitaruError
+
+if TYPE_CHECKING:
+    from kitaru.sync.plan import SecretPlan
+    from kitaru.sync.sources import Desired
 
 
 class SyncCommand(TyperCommand):
@@ -65,7 +70,7 @@ def plan_command(
     file: Path = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
-    detailed_exitcode: bool = DETAILED_OPTION,
+    detailed: bool = DETAILED_OPTION,
     prune: bool = typer.Option(
         False, "--prune", help="Show what `apply --prune` would remove from prune: true secrets."
     ),
@@ -79,16 +84,7 @@ def plan_command(
       kitaru secrets plan -f secrets.yaml --env-file .env --detailed-exitcode
       kitaru secrets plan -o markdown >> "$GITHUB_STEP_SUMMARY"
     """
-    _run(
-        file,
-        env_file,
-        output,
-        detailed_exitcode,
-        prune=prune,
-        apply=False,
-        dry_run=True,
-        github_mask=github_mask,
-    )
+    _run(file, env_file, output, detailed, prune, github_mask)
 
 
 def apply_command(
@@ -99,7 +95,7 @@ def apply_command(
         False, "--prune", help="Remove stored keys not declared, only on prune: true secrets."
     ),
     output: SyncFormat = SYNC_OUTPUT_OPTION,
-    detailed_exitcode: bool = typer.Option(
+    detailed: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
@@ -113,29 +109,39 @@ def apply_command(
       kitaru secrets apply -f secrets.yaml --env-file .env --prune
       kitaru secrets apply -o github
     """
-    _run(
-        file,
-        env_file,
-        output,
-        detailed_exitcode,
-        prune=prune,
-        apply=True,
-        dry_run=dry_run,
-        github_mask=github_mask,
-    )
+    _run(file, env_file, output, detailed, prune, github_mask, apply=True, dry_run=dry_run)
 
 
-def _manifest_or_exit(file: Path, output: SyncFormat) -> Any:
-    from kitaru.sync.manifest import read_manifest
-    from kitaru.sync.report import render_findings
+def _before_store(github_mask: bool) -> Callable[[Desired], None]:
+    """What runs once every value is resolved and before the store opens."""
 
-    manifest, findings = read_manifest(file)
-    if manifest is not None:
-        return manifest
-    typer.echo(render_findings(findings, "text"), err=True)
-    if output in (SyncFormat.json, SyncFormat.github):
-        typer.echo(render_findings(findings, output.value))
-    raise typer.Exit(1)
+    def prepare(desired: Desired) -> None:
+        if github_mask:
+            # Only when asked: plan and apply print no values, GitHub already masks its own
+            # secrets, and a mask line holds the raw value (`2>&1 | tee plan.txt` keeps it).
+            # stderr, not stdout: stdout is often redirected to a file
+            # (`-o markdown >> "$GITHUB_STEP_SUMMARY"`), which would publish every value.
+            from kitaru.cli.github import mask_commands
+
+            for command in mask_commands(desired.resolved_values()):
+                typer.echo(command, err=True)
+            sys.stderr.flush()
+        quiet_zenml()
+
+    return prepare
+
+
+def _progress_bar() -> Callable[[int, int, SecretPlan], None]:
+    """``[3/120] name`` on stderr, only for long applies at a terminal."""
+    from kitaru.cli.terminal import Progress
+
+    bar = Progress(sys.stderr)
+
+    def show(done: int, total: int, secret: SecretPlan) -> None:
+        if Progress.wanted(sys.stderr, total):
+            bar(done, total, secret)
+
+    return show
 
 
 def _run(
@@ -143,81 +149,49 @@ def _run(
     env_file: Path | None,
     output: SyncFormat,
     detailed: bool,
-    *,
     prune: bool,
-    apply: bool,
-    dry_run: bool,
     github_mask: bool,
+    *,
+    apply: bool = False,
+    dry_run: bool = False,
 ) -> None:
+    """Parse (done by typer), call the pipeline, render, exit code."""
+    from kitaru.sync.pipeline import run
+
     with reported_errors():
         try:
-            code = _sync(
+            done = run(
                 file,
-                env_file,
-                output,
-                detailed,
-                prune=prune,
                 apply=apply,
+                env_file=env_file,
+                prune=prune,
                 dry_run=dry_run,
-                github_mask=github_mask,
+                on_resolved=_before_store(github_mask),
+                on_progress=_progress_bar() if apply and not dry_run else None,
             )
         except KitaruError as err:
-            if output is SyncFormat.github:
-                from kitaru.sync.report import annotation
-
-                for line in str(err).splitlines():
-                    typer.echo(annotation("error", line, title="kitaru"))
+            _report_failure(err, output)
             raise
-    raise typer.Exit(code)
+        from kitaru.cli.terminal import use_color
+        from kitaru.sync.report import render
+
+        typer.echo(render(done.plan, output.value, result=done.result, color=use_color(sys.stdout)))
+        for line in done.failures:  # stdout may be a file ($GITHUB_STEP_SUMMARY): CI logs see these
+            echo_error(line)
+    raise typer.Exit(done.exit_code(detailed))
 
 
-def _sync(
-    file: Path,
-    env_file: Path | None,
-    output: SyncFormat,
-    detailed: bool,
-    *,
-    prune: bool,
-    apply: bool,
-    dry_run: bool,
-    github_mask: bool,
-) -> int:
-    manifest = _manifest_or_exit(file, output)
-    from kitaru.sync.report import mask_commands
-    from kitaru.sync.sources import resolve
+def _report_failure(err: KitaruError, output: SyncFormat) -> None:
+    """The failure on stdout in the asked format; manifest findings on stderr as they are
+    (``path:line:col: CODE message``, no ``Error:`` prefix), then exit 1."""
+    from kitaru.sync.error_report import render_error
+    from kitaru.sync.pipeline import ManifestProblems
 
-    desired = resolve(manifest, env_file=env_file)
-    if github_mask:
-        # Only when asked: plan and apply print no values, GitHub already masks its own
-        # secrets, and a mask line holds the raw value (`2>&1 | tee plan.txt` keeps it).
-        # stderr, not stdout: stdout is often redirected to a file
-        # (`-o markdown >> "$GITHUB_STEP_SUMMARY"`), which would publish every value.
-        for command in mask_commands(desired.resolved_values()):
-            typer.echo(command, err=True)
-        sys.stderr.flush()
-    quiet_zenml()
-    from kitaru.store import open_store
-    from kitaru.sync.apply import execute
-    from kitaru.sync.observe import observe
-    from kitaru.sync.plan import make_plan
-    from kitaru.sync.report import Progress, render, use_color
+    shown = render_error(err, output.value)
+    if shown is not None:
+        typer.echo(shown)
+    if isinstance(err, ManifestProblems):
+        from kitaru.sync.report import render_findings
 
-    store = open_store()
-    try:
-        plan = make_plan(desired, observe(store, desired), prune=prune)
-        result = None
-        if apply:
-            progress = None
-            if not dry_run and Progress.wanted(sys.stderr, len(plan.changes)):
-                progress = Progress(sys.stderr)
-            result = execute(plan, store, dry_run=dry_run, on_progress=progress)
-    finally:
-        store.close()
-    typer.echo(render(plan, output.value, result=result, color=use_color(sys.stdout)))
-    if result is not None and result.failed:
-        return 1
-    if not detailed:
-        return 0
-    if result is None or result.dry_run:
-        return 2 if plan.has_changes or plan.has_drift else 0
-    return 2 if result.has_drift_left else 0
+        typer.echo(render_findings(err.problems, "text"), err=True)
+        raise typer.Exit(err.exit_code) from None

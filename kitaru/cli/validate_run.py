@@ -62,7 +62,7 @@ def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> tuple
         }
         return json.dumps(payload, indent=2) + "\n", ""
     if fmt == "github":
-        from kitaru.sync.report import finding_annotation
+        from kitaru.sync.report.github import finding_annotation
 
         return "".join(finding_annotation(f) + "\n" for f in findings), summary + "\n"
     return "".join(f.render() + "\n" for f in findings), summary + "\n"

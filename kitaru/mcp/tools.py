@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from mcp_types import CallToolResult
 from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 
-from kitaru.errors import ManifestError, SecretExistsError
+from kitaru.errors import SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
 from kitaru.models import SecretSummary
@@ -204,22 +204,23 @@ class SecretTools:
     ) -> Annotated[CallToolResult, PlanReport]:
         def report(store: SecretStore) -> PlanReport:
             from kitaru.mcp.plan_view import value_blind_report
-            from kitaru.sync import plan
+            from kitaru.sync.pipeline import run
 
             manifest = self._manifest(manifest_path)
             values_file = self._env_file(manifest, env_file)
-            pending = plan(manifest, env_file=values_file, store=store)
-            return PlanReport(value_blind_report(pending))
+            done = run(manifest, env_file=values_file, store=store)
+            return PlanReport(value_blind_report(done.plan))
 
         return self._run(report)
 
     def _manifest(self, given: str) -> Manifest:
         from kitaru.sync.manifest import parse_manifest
+        from kitaru.sync.pipeline import ManifestProblems
 
         read = read_confined(self.root, given, "manifest_path")
         manifest, findings = parse_manifest(read.data, str(read.path))
         if manifest is None:
-            raise ManifestError([finding.render() for finding in findings])
+            raise ManifestProblems(findings)
         return manifest
 
     def _env_file(self, manifest: Manifest, given: str | None) -> Path | None:

@@ -9,12 +9,12 @@ finished is then reported as such instead of as "not found".
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-from kitaru.errors import StoreError
+from kitaru.errors import SecretExistsError, StoreError
 from kitaru.store import failures
-from kitaru.store.base import SecretRef
+from kitaru.store.base import SecretRef, SecretStore, StoredSecret
 
 VALUES_WAIT_S = (0.1, 0.2, 0.4, 0.8)
 
@@ -51,3 +51,31 @@ def create_once(
         if any(ref.private == private for ref in find(name)):
             raise failures.exists(action) from None
         raise
+
+
+def create_or_update(
+    store: SecretStore,
+    name: str,
+    values: Mapping[str, str],
+    private: bool,
+    *,
+    check: Callable[[StoredSecret], None] | None = None,
+) -> tuple[StoredSecret, bool]:
+    """Create the secret, or update the one of this name and visibility that another
+    writer created since the caller looked (the written secret, and whether it is new).
+
+    A store's ``create`` says it lost that race by raising ``SecretExistsError`` (see
+    ``create_once``); this is the one place that turns it into an update, for ``set`` and
+    ``apply`` alike. ``check`` vets the existing secret before it is written.
+    """
+    try:
+        return store.create(name, dict(values), private), True
+    except SecretExistsError:
+        matches = [ref for ref in store.find(name) if ref.private == private]
+        if not matches:
+            raise
+    if check is None:  # the store reads what its lost-update guard needs itself
+        return store.update(matches[0].id, dict(values), []), False
+    existing = store.get(matches[0].id)
+    check(existing)
+    return store.update(existing.id, dict(values), [], before=existing.values), False

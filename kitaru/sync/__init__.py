@@ -26,12 +26,12 @@ if TYPE_CHECKING:
         manifest_json_schema,
         parse_manifest,
     )
+    from kitaru.sync.pipeline import apply, plan
     from kitaru.sync.plan import Plan
-    from kitaru.sync.sdk import apply, plan
 
 _LAZY = {
-    "plan": "kitaru.sync.sdk",
-    "apply": "kitaru.sync.sdk",
+    "plan": "kitaru.sync.pipeline",
+    "apply": "kitaru.sync.pipeline",
     "Plan": "kitaru.sync.plan",
     "ApplyResult": "kitaru.sync.apply",
     "check_manifest": "kitaru.sync.manifest",
@@ -56,5 +56,5 @@ __all__ = [
 
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 # The functions `plan` and `apply` share their names with submodules: importing
-# `kitaru.sync.plan` (as `kitaru.sync.sdk` does) must not replace the function.
+# `kitaru.sync.plan` (as `kitaru.sync.pipeline` does) must not replace the function.
 keep_over_submodules(__name__, ("plan", "apply"))

@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kitaru.errors import InvalidSecretError, KitaruError, SecretExistsError
+from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.store.base import SecretStore
+from kitaru.store.create_races import create_or_update
 from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
 
 Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
@@ -64,18 +65,9 @@ def preflight(plan: Plan) -> None:
 
 
 def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
-    try:
-        created = store.create(secret.name, dict(secret.set_values), secret.private)
-        return SecretOutcome(secret, "created", created.id)
-    except SecretExistsError:
-        pass  # another writer created it since the plan: update it instead
-    from kitaru.secrets import find_by_name
-
-    matches = find_by_name(store, secret.name, secret.private)
-    if not matches:
-        raise KitaruError(f"creating secret '{secret.name}': it exists but cannot be found")
-    updated = store.update(matches[0].id, dict(secret.set_values), [])
-    return SecretOutcome(secret, "updated", updated.id)
+    # A secret created by another writer since the plan is updated instead (see there).
+    written, created = create_or_update(store, secret.name, secret.set_values, secret.private)
+    return SecretOutcome(secret, "created" if created else "updated", written.id)
 
 
 def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:

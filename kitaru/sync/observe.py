@@ -1,12 +1,78 @@
 """Observed state: one paged list, then one get per declared secret that exists (and the
-caller's user ID, only when a declared secret has a twin of the other visibility)."""
+caller's user ID, only when a declared secret has a twin of the other visibility).
+
+Which stored secret each declaration maps to (its target) is decided here, once; the
+planner reads it from ``Observed`` instead of working it out again.
+"""
 
 from __future__ import annotations
 
-from kitaru.store.base import SecretStore
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from kitaru.store.base import SecretRef, SecretStore, StoredSecret
 from kitaru.store.fetch import fetch_existing
-from kitaru.sync.plan import Observed, pick_targets
-from kitaru.sync.sources import Desired
+from kitaru.sync.sources import Desired, DesiredSecret
+
+TargetKey = tuple[str, bool]  # (name, private): a declared secret's identity
+
+
+@dataclass(frozen=True)
+class Target:
+    """The stored secret a declaration maps to, and one it shadows (if any)."""
+
+    ref: SecretRef | None
+    shadowed: SecretRef | None = None
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What the store holds: every visible secret's ref, each declaration's target, and
+    the fetched targets."""
+
+    refs: tuple[SecretRef, ...]
+    targets: Mapping[TargetKey, Target]
+    fetched: Mapping[str, StoredSecret] = field(default_factory=dict, repr=False)
+    user_id: str | None = None  # who is planning (asked only when a secret is shadowed)
+
+    @classmethod
+    def of(
+        cls,
+        desired: Desired,
+        refs: Sequence[SecretRef],
+        fetched: Sequence[StoredSecret] = (),
+        user_id: str | None = None,
+    ) -> Observed:
+        """Observed state assembled by hand (tests, benchmarks): targets picked as
+        ``observe`` picks them."""
+        targets = pick_targets(desired.secrets, refs)
+        return cls(tuple(refs), targets, {secret.id: secret for secret in fetched}, user_id)
+
+    def target(self, secret: DesiredSecret) -> Target:
+        return self.targets[(secret.name, secret.private)]
+
+    def stored(self, secret: DesiredSecret) -> StoredSecret | None:
+        """The fetched target, or None (absent, or deleted between the list and the get)."""
+        ref = self.target(secret).ref
+        return self.fetched.get(ref.id) if ref is not None else None
+
+
+def pick_targets(
+    desired: Sequence[DesiredSecret], refs: Sequence[SecretRef]
+) -> dict[TargetKey, Target]:
+    """Each declaration's target is the stored secret of its name *and* visibility, or
+    none (then it is created). A secret of the other visibility is never a target: it is
+    reported as shadowed unless the manifest declares it too."""
+    by_key: dict[TargetKey, SecretRef] = {}
+    for ref in sorted(refs, key=lambda r: r.id):
+        by_key.setdefault((ref.name, ref.private), ref)
+    declared = {(secret.name, secret.private) for secret in desired}
+    targets: dict[TargetKey, Target] = {}
+    for name, private in declared:
+        other = by_key.get((name, not private))
+        shadowed = other if (name, not private) not in declared else None
+        targets[(name, private)] = Target(by_key.get((name, private)), shadowed)
+    return targets
 
 
 def observe(store: SecretStore, desired: Desired) -> Observed:
@@ -22,4 +88,4 @@ def observe(store: SecretStore, desired: Desired) -> Observed:
     # Who the caller is matters only to tell them a shadowing secret is their own copy.
     shadowing = any(target.shadowed is not None for target in targets.values())
     user_id = store.current_user_id() if shadowing else None
-    return Observed(tuple(refs), {secret.id: secret for secret in fetched}, user_id)
+    return Observed(tuple(refs), targets, {secret.id: secret for secret in fetched}, user_id)

@@ -8,13 +8,14 @@ is reported, and only fixed where DESIGN.md says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
 from kitaru.checks.yaml_positions import START, Position
 from kitaru.naming import MAX_SECRET_BYTES, secret_size, visibility_word
-from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.base import StoredSecret
+from kitaru.sync.observe import Observed, Target
 from kitaru.sync.sources import Desired, DesiredSecret
 
 Action = Literal["create", "update", "unchanged", "skip"]
@@ -124,41 +125,6 @@ class Plan:
         return sum(1 for secret in self.secrets if secret.action == action)
 
 
-@dataclass(frozen=True)
-class Observed:
-    """What the store holds: every visible secret's ref, and the fetched targets."""
-
-    refs: tuple[SecretRef, ...]
-    fetched: Mapping[str, StoredSecret] = field(default_factory=dict, repr=False)
-    user_id: str | None = None  # who is planning (asked only when a secret is shadowed)
-
-
-@dataclass(frozen=True)
-class Target:
-    """The stored secret a declaration maps to, and one it shadows (if any)."""
-
-    ref: SecretRef | None
-    shadowed: SecretRef | None = None
-
-
-def pick_targets(
-    desired: Sequence[DesiredSecret], refs: Sequence[SecretRef]
-) -> dict[tuple[str, bool], Target]:
-    """Each declaration's target is the stored secret of its name *and* visibility, or
-    none (then it is created). A secret of the other visibility is never a target: it is
-    reported as shadowed unless the manifest declares it too."""
-    by_key: dict[tuple[str, bool], SecretRef] = {}
-    for ref in sorted(refs, key=lambda r: r.id):
-        by_key.setdefault((ref.name, ref.private), ref)
-    declared = {(secret.name, secret.private) for secret in desired}
-    targets: dict[tuple[str, bool], Target] = {}
-    for name, private in declared:
-        other = by_key.get((name, not private))
-        shadowed = other if (name, not private) not in declared else None
-        targets[(name, private)] = Target(by_key.get((name, private)), shadowed)
-    return targets
-
-
 def _shadowed(secret: DesiredSecret, target: Target, user_id: str | None) -> tuple[Drift, ...]:
     """The other visibility's secret of this name: never written, always reported."""
     other = target.shadowed
@@ -260,13 +226,12 @@ def _update(
 
 def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> Plan:
     """Compare the manifest's desired state with what the store holds."""
-    targets = pick_targets(desired.secrets, observed.refs)
     plans: list[SecretPlan] = []
     claimed: set[str] = set()
     for secret in desired.secrets:
-        target = targets[(secret.name, secret.private)]
+        target = observed.target(secret)
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
-        stored = observed.fetched.get(target.ref.id) if target.ref else None
+        stored = observed.stored(secret)
         shadowed = _shadowed(secret, target, observed.user_id)
         if stored is None:  # absent, or deleted between the list and the get
             plans.append(_create(secret, shadowed))

@@ -69,3 +69,24 @@ def test_other_failures_pass_through() -> None:
     with pytest.raises(KeyError):  # not a store failure: no look-up at all
         create_once(lambda: failing(KeyError("x")), no_lookup, "db", True, "creating")
     assert create_once(lambda: "made", lambda _: [], "db", False, "creating") == "made"
+
+
+def test_create_or_update_is_the_one_place_a_lost_race_becomes_an_update() -> None:
+    from kitaru.errors import SecretOwnerError
+    from kitaru.store.create_races import create_or_update
+    from tests.sync.stores import MemoryStore
+
+    store = MemoryStore()
+    new, created = create_or_update(store, "app", {"K": "1"}, False)
+    assert created and new.values == {"K": "1"}
+    again, created = create_or_update(store, "app", {"L": "2"}, False)  # the name is taken
+    assert not created and again.id == new.id and again.values == {"K": "1", "L": "2"}
+    other, created = create_or_update(store, "app", {"K": "p"}, True)  # other visibility
+    assert created and other.id != new.id
+
+    def refuse(existing: object) -> None:
+        raise SecretOwnerError("not yours")
+
+    with pytest.raises(SecretOwnerError):
+        create_or_update(store, "app", {"K": "x"}, False, check=refuse)
+    assert store.get(new.id).values == {"K": "1", "L": "2"}  # vetted before any write

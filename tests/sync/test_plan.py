@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from kitaru.errors import InvalidSecretError
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import ApplyResult, execute
-from kitaru.sync.observe import observe
-from kitaru.sync.plan import Observed, Plan, make_plan
+from kitaru.sync.observe import Observed, observe
+from kitaru.sync.plan import Plan, make_plan
 from kitaru.sync.report import FORMATS, render
 from kitaru.sync.sources import Desired, DesiredSecret
 from tests.sync.stores import CountingStore, MemoryStore
@@ -54,8 +54,9 @@ def plan_for(
     prune: bool = False,
     user_id: str | None = "me",
 ) -> Plan:
-    observed = Observed(tuple(s.ref for s in store), {s.id: s for s in store}, user_id)
-    return make_plan(Desired("m.yaml", tuple(secrets)), observed, prune=prune)
+    desired = Desired("m.yaml", tuple(secrets))
+    observed = Observed.of(desired, [s.ref for s in store], store, user_id)
+    return make_plan(desired, observed, prune=prune)
 
 
 def test_create_update_unchanged_and_key_actions() -> None:

@@ -13,13 +13,7 @@ needs ``finding_annotation`` and nothing of the plan.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
-
-# Moved to the CLI (terminal and GitHub-environment concerns); re-exported here until
-# the branches merged in parallel import them from kitaru.cli.
-from kitaru.cli.github import mask_commands
-from kitaru.cli.terminal import Progress, use_color
-from kitaru.sync.report.github import annotation, finding_annotation
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
@@ -29,17 +23,7 @@ if TYPE_CHECKING:
 FORMAT_VERSION = 1  # of the plan/apply report and the findings document
 FORMATS = ("text", "json", "markdown", "github")
 
-__all__ = [
-    "FORMATS",
-    "FORMAT_VERSION",
-    "Progress",
-    "annotation",
-    "finding_annotation",
-    "mask_commands",
-    "render",
-    "render_findings",
-    "use_color",
-]
+__all__ = ["FORMATS", "FORMAT_VERSION", "render", "render_findings", "report_data"]
 
 
 def render(plan: Plan, fmt: str, *, result: ApplyResult | None = None, color: bool = False) -> str:
@@ -64,6 +48,14 @@ def render(plan: Plan, fmt: str, *, result: ApplyResult | None = None, color: bo
     return render_text(view, color)
 
 
+def report_data(plan: Plan, result: ApplyResult | None = None) -> dict[str, Any]:
+    """The JSON report as data, for callers that want no text to parse back (MCP, tests)."""
+    from kitaru.sync.report import json_format
+    from kitaru.sync.report.view import build
+
+    return json_format.report_data(build(plan, result))
+
+
 def render_findings(findings: Sequence[Finding], fmt: str) -> str:
     """Manifest problems: one line each (``github``: one annotation each)."""
     if fmt == "json":
@@ -73,5 +65,7 @@ def render_findings(findings: Sequence[Finding], fmt: str) -> str:
             {"format_version": FORMAT_VERSION, "errors": [f.as_json() for f in findings]}
         )
     if fmt == "github":
+        from kitaru.sync.report.github import finding_annotation
+
         return "\n".join(finding_annotation(f) for f in findings)
     return "\n".join(f.render() for f in findings)

@@ -32,12 +32,10 @@ def test_findings_render_one_line_each() -> None:
     assert json.loads(render_findings(findings, "json"))["errors"][0]["line"] == 3
 
 
-def test_the_old_names_still_import_from_here() -> None:
-    from kitaru.cli import github, terminal
-
-    assert report.mask_commands is github.mask_commands
-    assert (report.Progress, report.use_color) == (terminal.Progress, terminal.use_color)
-    assert not hasattr(report, "stderr_is_tty")
+def test_the_report_knows_nothing_of_terminals_or_github_environments() -> None:
+    """Colour, progress and ::add-mask:: live in the CLI (kitaru.cli.terminal/github)."""
+    for name in ("mask_commands", "Progress", "use_color", "stderr_is_tty"):
+        assert not hasattr(report, name), name
 
 
 MANIFEST = """\

@@ -10,59 +10,43 @@ from typer.testing import Result
 
 from kitaru.errors import StoreError
 from kitaru.store import open_store
-from kitaru.sync import apply as sync_apply
-from kitaru.sync import load_manifest
-from kitaru.sync import plan as sync_plan
 from tests.conftest import REPO, Cli, all_output
+from tests.sync.example import (
+    CANARIES,
+    CANARY_DB,
+    CANARY_GITHUB,
+    CANARY_OPENAI,
+    stored_state,
+    write_example,
+)
 from tests.sync.stores import CountingStore
 
-CANARY_OPENAI = "kitaru-canary-openai-5b1e0c"
-CANARY_GITHUB = "kitaru-canary-github-77d2aa"
-CANARY_DB = "kitaru-canary-db\nsecond-line-4c4c"
-CANARIES = [CANARY_OPENAI, CANARY_GITHUB, *CANARY_DB.splitlines()]
 
-MANIFEST = """\
-version: 1
-secrets:
-  - name: openai-creds
-    private: true
-    keys:
-      - OPENAI_API_KEY
-      - key: OPENAI_ORG_ID
-        from: OPENAI_ORGANIZATION
-        optional: true
-  - name: github-creds
-    prune: true
-    keys: [GITHUB_TOKEN]
-  - name: db-creds
-    keys: [DB_PASSWORD]
-"""
-
-
-@pytest.fixture(autouse=True)
-def store_opened(kitaru_env: object) -> None:
+@pytest.fixture
+def cli(kitaru_env: object) -> Cli:
     """Open the store outside the CliRunner: ZenML binds its log stream to the stdout
     current at its first import, and its first-run notice is not kitaru's output."""
     open_store().list_all()
+    return Cli()
+
+
+def _no_store() -> object:
+    raise AssertionError("this command must fail before it opens a store")
+
+
+@pytest.fixture
+def offline_cli(monkeypatch: pytest.MonkeyPatch) -> Cli:
+    """For failures that come before any store: one run, not one per store backend, and
+    opening a store fails the test."""
+    import kitaru.store
+
+    monkeypatch.setattr(kitaru.store, "open_store", _no_store)
+    return Cli()
 
 
 @pytest.fixture
 def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "secrets.yaml"
-    path.write_text(MANIFEST)
-    monkeypatch.setenv("OPENAI_API_KEY", CANARY_OPENAI)
-    monkeypatch.setenv("GITHUB_TOKEN", CANARY_GITHUB)
-    monkeypatch.setenv("DB_PASSWORD", CANARY_DB)
-    monkeypatch.delenv("OPENAI_ORGANIZATION", raising=False)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return path
-
-
-def stored_state() -> dict[tuple[str, bool], dict[str, str | None]]:
-    store = open_store()
-    return {
-        (s.name, s.private): dict(s.values) for s in (store.get(r.id) for r in store.list_all())
-    }
+    return write_example(tmp_path, monkeypatch)
 
 
 def assert_no_canary(results: list[Result]) -> None:
@@ -175,7 +159,8 @@ def test_missing_values_fail_before_any_write(
     assert_no_canary([result])
 
 
-def test_bad_manifest_lists_every_problem_and_exits_1(cli: Cli, tmp_path: Path) -> None:
+def test_bad_manifest_lists_every_problem_and_exits_1(offline_cli: Cli, tmp_path: Path) -> None:
+    cli = offline_cli
     path = tmp_path / "bad.yaml"
     path.write_text("secrets:\n  - name: x\n    privte: true\n    private: 'yes'\n    keys: [1A]\n")
     for command in ("plan", "apply"):
@@ -192,7 +177,8 @@ def test_bad_manifest_lists_every_problem_and_exits_1(cli: Cli, tmp_path: Path) 
     assert github.stdout.startswith(f"::error file={path},line=1,col=1,title=kitaru KS005::")
 
 
-def test_usage_errors_exit_1_not_2(cli: Cli, manifest: Path) -> None:
+def test_usage_errors_exit_1_not_2(offline_cli: Cli, manifest: Path) -> None:
+    cli = offline_cli
     assert cli("secrets", "plan", "-f", str(manifest), "--bogus").exit_code == 1
     assert cli("secrets", "apply", "-f", str(manifest), "-o", "yaml").exit_code == 1
     missing = cli("secrets", "plan", "-f", str(manifest.parent / "nope.yaml"))
@@ -244,38 +230,6 @@ def test_every_output_format_is_value_free(cli: Cli, manifest: Path) -> None:
     assert_no_canary(results)
 
 
-def test_sdk_round_trips_are_bounded(kitaru_env: object, manifest: Path) -> None:
-    store = CountingStore(open_store())
-    loaded = load_manifest(manifest)
-    first = sync_apply(loaded, store=store)
-    assert first.ok and first.writes == 3
-    assert store.take() == {"list_all": 1, "create": 3}
-    noop = sync_apply(loaded, store=store)
-    assert noop.writes == 0
-    assert store.take() == {"list_all": 1, "get": 3}
-    pending = sync_plan(
-        loaded,
-        store=store,
-        environ={"OPENAI_API_KEY": "x", "GITHUB_TOKEN": "y", "DB_PASSWORD": CANARY_DB},
-    )
-    assert [s.action for s in pending.secrets] == ["update", "update", "unchanged"]
-    store.take()
-    assert sync_apply(pending, store=store).writes == 2
-    assert store.take() == {"update": 2}
-
-
-def test_create_that_races_is_retried_as_update(kitaru_env: object, manifest: Path) -> None:
-    from kitaru.secrets import create_secret
-
-    pending = sync_plan(manifest)
-    assert pending.secrets[2].action == "create"
-    create_secret("db-creds", {"DB_PASSWORD": "raced", "OTHER": "kept"})  # another writer
-    result = sync_apply(pending)
-    assert result.ok
-    assert [o.status for o in result.outcomes] == ["created", "created", "updated"]
-    assert stored_state()[("db-creds", False)] == {"DB_PASSWORD": CANARY_DB, "OTHER": "kept"}
-
-
 class FailingStore(CountingStore):
     """Kitaru's store with one secret's writes failing (a backend outage, say)."""
 
@@ -318,3 +272,85 @@ def test_readme_command_applies_the_example(cli: Cli, monkeypatch: pytest.Monkey
     assert "3 created" in result.stdout
     assert cli("secrets", "apply", *args, "--detailed-exitcode").exit_code == 0
     assert "replace-me" not in result.stdout
+
+
+ERROR_FIELDS = {"file", "line", "col", "code", "severity", "message"}
+
+
+def assert_error_document(stdout: str) -> list[dict[str, object]]:
+    """The one JSON error document of a plan/apply that failed before its report."""
+    payload = json.loads(stdout)
+    assert set(payload) == {"format_version", "errors"} and payload["format_version"] == 1
+    assert payload["errors"] and all(set(e) == ERROR_FIELDS for e in payload["errors"])
+    assert all(e["severity"] == "error" for e in payload["errors"])
+    return payload["errors"]  # type: ignore[no-any-return]
+
+
+def test_failures_before_any_store_answer_in_every_format(
+    offline_cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A manifest error, missing values and a missing --env-file: under -o json the same
+    error document on stdout, under -o github annotations, under text nothing; stderr has
+    the one-line messages in every format."""
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("secrets: []\n")
+    cases = {
+        "manifest": ("-f", str(bad)),
+        "missing values": ("-f", str(manifest)),
+        "missing env file": ("-f", str(manifest), "--env-file", str(tmp_path / "nope.env")),
+    }
+    monkeypatch.delenv("GITHUB_TOKEN")
+    for command in ("plan", "apply"):
+        for case, args in cases.items():
+            if case == "missing env file":
+                monkeypatch.setenv("GITHUB_TOKEN", CANARY_GITHUB)
+            text = offline_cli("secrets", command, *args)
+            as_json = offline_cli("secrets", command, *args, "-o", "json")
+            github = offline_cli("secrets", command, *args, "-o", "github")
+            for result in (text, as_json, github):
+                assert result.exit_code == 1, (case, result.stderr)
+                assert result.stderr.strip() and "Traceback" not in result.stderr
+            assert text.stdout == ""
+            errors = assert_error_document(as_json.stdout)
+            if case == "manifest":
+                assert errors[0]["code"] == "KS005" and errors[0]["file"] == str(bad)
+            else:
+                assert [e["message"] for e in errors] == [
+                    line.removeprefix("Error: ") for line in as_json.stderr.splitlines()
+                ]
+            lines = github.stdout.splitlines()
+            assert lines and all(line.startswith("::error ") for line in lines), case
+            assert_no_canary([text, as_json, github])
+        monkeypatch.delenv("GITHUB_TOKEN")
+
+
+def test_an_oversized_secret_answers_with_the_error_document(
+    cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DB_PASSWORD", "x" * 70_000)
+    failed = cli("secrets", "apply", "-f", str(manifest), "-o", "json")
+    assert failed.exit_code == 1
+    (error,) = assert_error_document(failed.stdout)
+    assert "db-creds" in str(error["message"]) and "64 KiB" in str(error["message"])
+    assert failed.stderr.startswith("Error: secret 'db-creds' would hold")
+    github = cli("secrets", "apply", "-f", str(manifest), "-o", "github")
+    assert github.exit_code == 1 and github.stdout.startswith("::error title=kitaru::")
+    assert open_store().list_all() == []
+
+
+def test_every_failed_write_also_goes_to_stderr_one_line_per_secret(
+    cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-o markdown >> $GITHUB_STEP_SUMMARY` sends the report to a file: the CI log (stderr)
+    still names every secret that failed, and why."""
+    import kitaru.store
+
+    monkeypatch.setattr(kitaru.store, "open_store", lambda: FailingStore("github-creds"))
+    for fmt in ("text", "json", "markdown", "github"):
+        failed = cli("secrets", "apply", "-f", str(manifest), "-o", fmt)
+        assert failed.exit_code == 1
+        assert failed.stderr.splitlines() == [
+            "Error: github-creds (public): creating secret 'github-creds': "
+            "the ZenML server stopped answering"
+        ]
+        assert_no_canary([failed])
