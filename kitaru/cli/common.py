@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -11,6 +10,7 @@ from typing import Any
 
 import typer
 
+from kitaru.cli.main import stdout_to_devnull
 from kitaru.errors import KitaruError
 from kitaru.safe_text import for_terminal, to_json
 
@@ -69,16 +69,6 @@ def reported_errors() -> Iterator[None]:
             raise
         echo_error(f"unexpected {type(err).__name__}; set KITARU_DEBUG=1 to see the traceback")
         raise typer.Exit(1) from None
-
-
-def stdout_to_devnull() -> None:
-    """After a broken pipe, so the final flush at exit has nowhere to fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # not a real file (tests capture stdout)
-        pass
 
 
 def quiet_zenml() -> None:

@@ -16,6 +16,16 @@ def _exit_code(code: object) -> int:
     return 1
 
 
+def stdout_to_devnull() -> None:
+    """After a broken pipe, so the final flush at exit has nowhere to fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # not a real file (tests capture stdout)
+        pass
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     from kitaru import startup
 
@@ -33,6 +43,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         code = fast or 0
     except SystemExit as exit_:
         code = _exit_code(exit_.code)
+    except BrokenPipeError:  # the reader left (`kitaru secrets schema | head -1`)
+        stdout_to_devnull()
+        code = 1
     try:
         sys.stdout.flush()
         sys.stderr.flush()

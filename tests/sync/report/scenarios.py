@@ -11,7 +11,8 @@ from collections.abc import Mapping, Sequence
 from kitaru.errors import KitaruError
 from kitaru.store.base import StoredSecret
 from kitaru.sync.apply import ApplyResult, execute
-from kitaru.sync.plan import Observed, Plan, make_plan
+from kitaru.sync.observe import Observed
+from kitaru.sync.plan import Plan, make_plan
 from kitaru.sync.sources import Desired
 from tests.sync.stores import MemoryStore
 from tests.sync.test_plan import desired_secret
@@ -54,9 +55,7 @@ def plan_and_store(store: MemoryStore | None = None) -> tuple[Plan, MemoryStore]
             desired_secret("fresh", {"B_KEY": CANARY + "-b"}),
         ),
     )
-    observed = Observed(
-        tuple(store.list_all()), {s.id: s for s in store.secrets.values()}, store.user_id
-    )
+    observed = Observed.of(desired, store.list_all(), list(store.secrets.values()), store.user_id)
     return make_plan(desired, observed, prune=True), store
 
 
