@@ -167,3 +167,30 @@ def test_set_plan_and_apply_refuse_an_unquoted_pem_at_the_same_line(
     assert kitaru.list_secrets() == []
     (finding,) = [f for f in validate_env(UNQUOTED_PEM, str(env_file)) if f.line == 4]
     assert finding.code in ("KS401", "KS201")
+
+
+def test_an_empty_value_is_written_by_neither_set_nor_apply(
+    cli: Cli, kitaru_env: KitaruEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One rule for `A=`: the reader says "", and no path writes it unless asked
+    (`set --allow-empty`); a manifest counts it as unset (required: an error; optional:
+    skipped)."""
+    for key in ("EMPTY", "FULL"):
+        monkeypatch.delenv(key, raising=False)
+    env_file = kitaru_env.root / "empty.env"
+    env_file.write_text(f"EMPTY=\nFULL=full-{CANARY}\n")
+    by_set = cli("secrets", "set", "by-set", "--from-dotenv", str(env_file))
+    by_apply = _apply(cli, kitaru_env.root, "by-apply", ["FULL", "EMPTY"], env_file)
+    assert (by_set.exit_code, by_apply.exit_code) == (2, 1)
+    assert "EMPTY" in by_set.stderr and "EMPTY" in by_apply.stderr
+    assert kitaru.list_secrets() == []  # nothing written by either
+    optional = kitaru_env.root / "optional.yaml"
+    optional.write_text(
+        "version: 1\nsecrets:\n  - name: by-apply\n    keys: [FULL, {key: EMPTY, optional: true}]\n"
+    )
+    applied = cli("secrets", "apply", "-f", str(optional), "--env-file", str(env_file))
+    allowed = cli("secrets", "set", "by-set", "--from-dotenv", str(env_file), "--allow-empty")
+    assert (applied.exit_code, allowed.exit_code) == (0, 0)
+    assert kitaru.get_secret("by-apply").values == {"FULL": f"full-{CANARY}"}
+    assert kitaru.get_secret("by-set").values == {"EMPTY": "", "FULL": f"full-{CANARY}"}
+    assert CANARY not in all_output([by_set, by_apply, applied, allowed])

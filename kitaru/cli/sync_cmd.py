@@ -53,6 +53,7 @@ SYNC_OUTPUT_OPTION = typer.Option(
     SyncFormat.text,
     "--output",
     "-o",
+    "--format",  # the same option under validate's old name: both spellings work everywhere
     help="text, json (format_version 1), markdown ($GITHUB_STEP_SUMMARY) or github annotations.",
 )
 DETAILED_OPTION = typer.Option(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import REPO, Cli
@@ -25,3 +27,16 @@ def test_store_commands_take_every_spelling(cli: Cli) -> None:
         outputs = {cli("secrets", *command, *spelling).stdout for spelling in SPELLINGS}
         assert len(outputs) == 1, command
         assert outputs.pop().lstrip().startswith(("[", "{"))
+
+
+@pytest.mark.parametrize("command", ["plan", "apply"])
+def test_plan_and_apply_take_every_spelling(command: str, cli: Cli, tmp_path: Path) -> None:
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text("version: 1\nsecrets:\n  - name: spelled\n    keys: [SPELLED_KEY]\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text("SPELLED_KEY=spelled-value\n")
+    args = ["secrets", command, "-f", str(manifest), "--env-file", str(env_file)]
+    outputs = {cli(*args, *spelling).stdout for spelling in SPELLINGS}
+    assert all('"format_version": 1' in output for output in outputs)
+    if command == "plan":
+        assert len(outputs) == 1
