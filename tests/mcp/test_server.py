@@ -8,7 +8,7 @@ from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.naming import check_name, check_values
 from kitaru.secrets import create_secret, get_secret, list_secrets
 from kitaru.sync import load_manifest
-from tests.conftest import KitaruEnv, reset_zenml_singletons
+from tests.conftest import Cli, KitaruEnv, reset_zenml_singletons
 from tests.mcp.conftest import McpServer, under_root
 
 CANARY = "kc4n4ry-mcp-5e2b7a"
@@ -201,6 +201,8 @@ def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, mcp_store: Kitaru
     broken.write_text("version: 1\nsecrets:\n  - name: x\n    privte: true\n    keys: [A]\n")
     result = mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(broken)})
     assert error_text(result) == sdk_message(lambda: load_manifest(broken))
+    cli = Cli()("secrets", "plan", "-f", str(broken))
+    assert error_text(result).splitlines() == cli.stderr.splitlines()  # the CLI's lines
     manifest = tmp_path / "secrets.yaml"
     manifest.write_text(MANIFEST)
     missing = error_text(mcp_server.call("kitaru_secrets_plan", {"manifest_path": str(manifest)}))
