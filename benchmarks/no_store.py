@@ -14,14 +14,11 @@ Run:  .venv/bin/python benchmarks/no_store.py [--rounds 15] [--out benchmarks/re
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import sys
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from validate import FLOOR, KITARU, PYTHON, REPO, Case
+from validate import FLOOR, KITARU, PYTHON, REPO, Case, machine_line, take_turns
 
 COMMANDS = ["set", "show", "list", "delete", "plan", "apply", "validate", "validate-env", "schema"]
 TARGET_RATIO = 1.0
@@ -40,15 +37,7 @@ def cases() -> list[Case]:
 
 
 def measure(rounds: int) -> list[Case]:
-    measured = cases()
-    for case in measured:  # warm the file cache and .pyc files; not counted
-        case.run()
-        case.wall.clear()
-        case.cpu.clear()
-    for _ in range(rounds):
-        for case in measured:
-            case.run()
-    return measured
+    return take_turns(cases(), rounds)
 
 
 def report(measured: list[Case], rounds: int) -> str:
@@ -82,8 +71,7 @@ def report(measured: list[Case], rounds: int) -> str:
             "(`kitaru/cli/fast_help.py`), so no help imports pydantic; `schema` prints the "
             "committed JSON Schema without building it.",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "
-            f"Python {platform.python_version()}, {date.today().isoformat()}.",
+            machine_line(),
             "",
         ]
     )

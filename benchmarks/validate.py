@@ -104,7 +104,12 @@ def measure(rounds: int, large: Path, secrets: int) -> list[Case]:
             [KITARU, "secrets", "validate", "--help"],
         ),
     ]
-    for case in cases:  # warm the file cache and .pyc files; not counted
+    return take_turns(cases, rounds)
+
+
+def take_turns(cases: list[Case], rounds: int) -> list[Case]:
+    """One unrecorded warm-up run each (file cache, .pyc files), then ``rounds`` rounds."""
+    for case in cases:
         case.run()
         case.wall.clear()
         case.cpu.clear()
@@ -112,6 +117,13 @@ def measure(rounds: int, large: Path, secrets: int) -> list[Case]:
         for case in cases:
             case.run()
     return cases
+
+
+def machine_line() -> str:
+    return (
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "
+        f"Python {platform.python_version()}, {date.today().isoformat()}."
+    )
 
 
 def report(cases: list[Case], rounds: int, secrets: int, large_lines: int) -> str:
@@ -150,8 +162,7 @@ def report(cases: list[Case], rounds: int, secrets: int, large_lines: int) -> st
             "(no zenml, pydantic or typer: tests/cli/test_validate_run.py checks it with "
             "`-X importtime`).",
             "",
-            f"Machine: {platform.machine()}, {os.cpu_count()} cores (shared with other jobs), "
-            f"Python {platform.python_version()}, {date.today().isoformat()}.",
+            machine_line(),
             "",
         ]
     )
