@@ -3,7 +3,7 @@
 Blocks run here: "Secrets by hand" (bash, top to bottom, real console script), the SDK
 block, the checkpoint/flow block (a real ZenML run), the manifest example (validated) and
 the MCP config (its command exists). Run elsewhere: the two commands at the top
-(`.ci/run` and `.ci/main-job`), the pre-commit snippet (tests/sync/test_validate_hooks.py).
+(`.ci/run` and `.ci/main-job`), the pre-commit snippet (tests/checks/test_hooks.py).
 Not run: `pip install` from GitHub and the server walk-through (no network or server login
 here), the benchmark command (~15 minutes; `benchmarks/` is its own check).
 """
