@@ -17,8 +17,10 @@ from typer.core import TyperGroup
 
 from kitaru.naming import scrub
 
-# typer 0.29 vendors click and exports only BadParameter; its base is click's UsageError.
-UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+# typer 0.29 vendors click and exports only BadParameter, a subclass of click's UsageError.
+UsageError: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "UsageError"
+)
 
 _TYPED = "kitaru.typed_args"
 
