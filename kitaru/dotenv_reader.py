@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kitaru.errors import KitaruError
-from kitaru.naming import KEY_RULE, is_valid_key
+from kitaru.naming import KEY_RULE, is_valid_key, shown_path
 
 NOT_A_BINDING = "the line cannot be parsed (a value that spans lines must be quoted)"
 BAD_KEY = f"the key is not an environment-variable name ({KEY_RULE})"
@@ -69,7 +69,9 @@ def _decode(data: bytes, path: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise EnvFileError(f"{path}:{line}: not UTF-8 text; the file was not used") from None
+        raise EnvFileError(
+            f"{shown_path(path)}:{line}: not UTF-8 text; the file was not used"
+        ) from None
     # what open() in text mode gives python-dotenv: universal newlines
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -86,7 +88,7 @@ def parse_dotenv(text: str, path: str) -> dict[str, str | None]:
         first = problems[0]
         more = f" ({len(problems) - 1} more such lines)" if len(problems) > 1 else ""
         message = f"expected KEY=value: {first.reason}{more}; the file was not used"
-        raise EnvFileError(f"{path}:{first.line}: {message}")
+        raise EnvFileError(f"{shown_path(path)}:{first.line}: {message}")
     if any(value and "${" in value for value in entries.values()):
         from dotenv import dotenv_values
 
@@ -100,5 +102,5 @@ def read_dotenv(path: str | Path) -> dict[str, str | None]:
         data = Path(path).read_bytes()
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise EnvFileError(f"cannot read env file {path}: {reason}") from None
+        raise EnvFileError(f"cannot read env file {shown_path(path)}: {reason}") from None
     return parse_dotenv(_decode(data, str(path)), str(path))

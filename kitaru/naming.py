@@ -64,7 +64,7 @@ def looks_like_value(text: str) -> bool:
 
 
 def is_valid_key(key: str) -> bool:
-    return bool(KEY_PATTERN.match(key))
+    return bool(KEY_PATTERN.fullmatch(key))
 
 
 def is_conventional_key(key: str) -> bool:
@@ -73,7 +73,7 @@ def is_conventional_key(key: str) -> bool:
 
 
 def _name_shaped(text: str) -> bool:
-    return bool(SAFE_NAME_PATTERN.match(text) or KEY_PATTERN.match(text))
+    return bool(SAFE_NAME_PATTERN.fullmatch(text) or KEY_PATTERN.fullmatch(text))
 
 
 def _mixed_and_long(text: str) -> bool:
@@ -123,9 +123,28 @@ def shown_path(path: object) -> str:
     and dot-files such as ``.env``)."""
     text = str(path)
     parts = [part.lstrip(".") for part in text.split("/") if part not in ("", ".", "..")]
-    if text and len(text) <= 4 * MAX_QUOTED_LENGTH and all(map(is_quotable, parts)):
+    if (
+        text
+        and len(text) <= 4 * MAX_QUOTED_LENGTH
+        and all(map(is_quotable, parts))
+        and not _token_split_by_slashes(parts)
+    ):
         return text
     return f"(a path of {len(text)} characters, not shown)"
+
+
+def _token_split_by_slashes(parts: Sequence[str]) -> bool:
+    """Base64 credentials hold '/' (an AWS secret key reads like a short path): adjacent
+    purely alphanumeric parts that together look like a token make the path unquotable."""
+    run = ""
+    for part in [*parts, "."]:
+        if part.isalnum():
+            run += part
+            if _mixed_and_long(run):
+                return True
+        else:
+            run = ""
+    return False
 
 
 def scrub(message: str, inputs: Sequence[str]) -> str:
@@ -140,6 +159,8 @@ def scrub(message: str, inputs: Sequence[str]) -> str:
         fragments.add(text)
         fragments.update(text.split("=", 1))
         fragments.add(text.lstrip("-"))
+        if re.match(r"-[A-Za-z].", text):  # a value stuck to a short option: -oVALUE
+            fragments.add(text[2:])
     hidden = sorted(
         (f for f in fragments if len(f) >= MIN_HIDDEN_LENGTH and not is_quotable(f.lstrip("-"))),
         key=len,
@@ -159,11 +180,11 @@ def name_problem(name: str) -> Problem | None:
     if len(name) > MAX_NAME_LENGTH:
         message = f"secret name is {len(name)} characters long; the limit is {MAX_NAME_LENGTH}"
         return Problem("KS102", message)
-    if not SAFE_NAME_PATTERN.match(name):
+    if not SAFE_NAME_PATTERN.fullmatch(name):
         return Problem("KS103", f"secret name {shown(name)} may only use {NAME_RULE}")
     if is_uuid(name):
         message = (
-            f"secret name {name!r} has the shape of an ID: lookups would take it for one "
+            f"secret name {shown(name)} has the shape of an ID: lookups would take it for one "
             "(and it could hide the secret with that ID); choose a name"
         )
         return Problem("KS105", message)

@@ -27,21 +27,31 @@ from typing import Any
 
 # C0 controls, DEL, C1 controls; Arabic letter mark; zero-width and directional marks;
 # line/paragraph separators; bidi embeddings, overrides and isolates; invisible
-# operators; BOM; interlinear annotation controls.
+# operators; Mongolian vowel separator, Hangul filler, variation selectors and tag
+# characters (invisible, so a name could pass for another); BOM; interlinear annotation
+# controls.
 UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]"
+    "[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\u3164"
+    "\ufe00-\ufe0f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
-_COMMAND = re.compile("::")
+# The runner's workflow commands: `::name::` and the older `##[name]` form.
+_COMMAND = re.compile("::|##\\[")
 
 
 def _escape(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def for_terminal(text: str) -> str:
     """Text with every control character replaced by a visible escape, and no ``::``."""
-    return _COMMAND.sub(":\\\\x3a", UNSAFE.sub(_escape, text))
+    return _COMMAND.sub(_defused, UNSAFE.sub(_escape, text))
+
+
+def _defused(match: re.Match[str]) -> str:
+    return ":\\x3a" if match.group(0) == "::" else "#\\x23["
 
 
 def to_json(payload: Any) -> str:

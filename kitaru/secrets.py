@@ -169,7 +169,7 @@ def _check_writable(store: SecretStore, secret: StoredSecret, private: bool | No
     me = store.current_user_id()
     if secret.user_id is None or me is None or secret.user_id != me:
         raise SecretOwnerError(
-            f"secret '{secret.name}' exists as a public secret created by another user; "
+            f"secret {shown(secret.name)} exists as a public secret created by another user; "
             "values given as private are never written into it (nothing was written)"
         )
 

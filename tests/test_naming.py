@@ -18,6 +18,7 @@ from kitaru.naming import (
     check_name,
     check_values,
     is_quotable,
+    is_valid_key,
     key_problem,
     name_problem,
     scrub,
@@ -181,3 +182,40 @@ def test_visibility_has_one_word_each() -> None:
     from kitaru.naming import visibility_word
 
     assert (visibility_word(True), visibility_word(False)) == ("private", "public")
+
+
+# --- found in review: each a class of input that must not be quoted or accepted ---------
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "abcDEF123/ghiJKL456/mnoPQR789xyz"],
+)
+def test_a_token_with_slashes_is_not_quoted_as_a_path(path: str) -> None:
+    assert path not in shown_path(path)
+
+
+@pytest.mark.parametrize(
+    "path", [".env", "examples/secrets.yaml", "/Users/Me/Projects2024/app/secrets.yaml"]
+)
+def test_ordinary_paths_are_still_quoted(path: str) -> None:
+    assert shown_path(path) == path
+
+
+def test_a_value_stuck_to_a_short_option_is_scrubbed() -> None:
+    value = "ghp_abcdefghijklmnopqrstuvwxyz0123456789"
+    message = f"Invalid value for '--output' / '-o': '{value}' is not one of 'text', 'json'."
+    assert value not in scrub(message, [f"-o{value}"])
+
+
+def test_a_hex_token_typed_as_a_name_is_not_quoted_by_its_id_rule() -> None:
+    problem = name_problem("9f86d081884c7d659a2feaa0c55ad015")
+    assert problem is not None and problem.code == "KS105"
+    assert "9f86d081" not in problem.message
+
+
+@pytest.mark.parametrize("text", ["API_KEY\n", "app\n", "PATH\n"])
+def test_a_trailing_newline_makes_no_name_or_key(text: str) -> None:
+    assert not is_valid_key(text)
+    assert key_problem(text) is not None
+    assert name_problem(text) is not None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -140,3 +141,20 @@ def test_annotations_hold_one_command_whatever_the_text(message: str, title: str
     line = annotation("warning", message, file="secrets.yaml", line=1, title=title)
     assert_safe_output(line, "github")
     assert line.count("\n") == 0
+
+
+@pytest.mark.parametrize(
+    ("hostile", "shown"),
+    [
+        ("x##[error]pwned", "x#\\x23[error]pwned"),
+        ("##[add-mask]v", "#\\x23[add-mask]v"),
+        ("tag\U000e0041", "tag\\U000e0041"),
+        ("var\ufe0f", "var\\ufe0f"),
+        ("hangul\u3164", "hangul\\u3164"),
+    ],
+)
+def test_older_workflow_commands_and_invisible_characters_are_defused(
+    hostile: str, shown: str
+) -> None:
+    assert for_terminal(hostile) == shown
+    assert "##[" not in annotation_data(hostile)

@@ -81,7 +81,7 @@ def _check_key_entry(check: _Checker, loc: Loc, entry: Any) -> str | None:
     """Check one entry of ``keys``; returns its key name when it has a usable one."""
     if isinstance(entry, dict) and "key" not in entry and len(entry) == 1:
         ((name, value),) = entry.items()
-        if KEY_PATTERN.match(name) and not isinstance(value, (dict, list)):
+        if KEY_PATTERN.fullmatch(name) and not isinstance(value, (dict, list)):
             check.add(
                 check.tree.key_at((*loc, name)),
                 "KS301",

@@ -37,7 +37,7 @@ def _declared_keys(document: Document) -> Iterator[tuple[int, list[tuple[str, Po
                 named.append((entry, document.position("secrets", i, "keys", j)))
             elif isinstance(entry, dict) and isinstance(entry.get("key"), str):
                 named.append((entry["key"], document.position("secrets", i, "keys", j, "key")))
-        yield i, [(key, where) for key, where in named if KEY_PATTERN.match(key)]
+        yield i, [(key, where) for key, where in named if KEY_PATTERN.fullmatch(key)]
 
 
 def _lint_keys(document: Document, path: str) -> list[Finding]:
