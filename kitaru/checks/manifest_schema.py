@@ -206,3 +206,11 @@ def json_schema() -> dict[str, Any]:
         "$defs": {shape.definition: _object(shape) for shape in (KEY, SECRET)},
         **_object(MANIFEST),
     }
+
+
+def json_schema_text() -> str:
+    """The generated schema as committed in kitaru/sync/manifest.schema.json (which
+    `kitaru secrets schema` prints without generating it)."""
+    import json
+
+    return json.dumps(json_schema(), indent=2) + "\n"

@@ -6,7 +6,6 @@ take the typer-free path in ``validate_run`` (see its docstring). Both call ``ru
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 
 import typer
@@ -66,13 +65,6 @@ def validate_env_command(
     from kitaru.cli.validate_run import run
 
     raise typer.Exit(run("env", files or [], fmt.value, strict))
-
-
-def schema_text() -> str:
-    """The manifest JSON Schema generated from the one schema (the committed copy is this)."""
-    from kitaru.checks.manifest_schema import json_schema
-
-    return json.dumps(json_schema(), indent=2) + "\n"
 
 
 def schema_command(
