@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Protocol
 
 
@@ -15,6 +16,8 @@ class SecretRef:
     name: str
     private: bool
     user_id: str | None = None  # who created it; None when the store does not say
+    created: datetime | None = None  # aware, UTC; None when the store does not say
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,19 @@ class StoredSecret:
     # The row exists but ZenML never stored its values (a create killed between ZenML's
     # two commits); only an embedded store hands such a secret on, for set/delete to fix.
     incomplete: bool = False
+    created: datetime | None = None  # aware, UTC; None when the store does not say
+    updated: datetime | None = None
 
     @property
     def ref(self) -> SecretRef:
-        return SecretRef(id=self.id, name=self.name, private=self.private, user_id=self.user_id)
+        return SecretRef(
+            id=self.id,
+            name=self.name,
+            private=self.private,
+            user_id=self.user_id,
+            created=self.created,
+            updated=self.updated,
+        )
 
     @property
     def readable(self) -> dict[str, str]:
@@ -41,6 +53,15 @@ class StoredSecret:
     @property
     def unavailable(self) -> list[str]:
         return sorted(k for k, v in self.values.items() if v is None)
+
+
+def as_utc(moment: datetime | None) -> datetime | None:
+    """ZenML hands out naive datetimes that mean UTC; kitaru keeps them aware."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 class SecretStore(Protocol):

@@ -7,10 +7,11 @@ so additions on the server side do not break parsing. Values never appear in ``r
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.base import SecretRef, StoredSecret, as_utc
 
 # ZenML server versions whose /api/v1 secret, login and info shapes kitaru was built
 # and tested against (0.98.0); older servers and a future 1.x go through ZenML's client.
@@ -40,6 +41,8 @@ class SecretBody(_Lenient):
     private: bool = False
     values: dict[str, str | None] = Field(default_factory=dict, repr=False)
     user_id: str | None = None  # the creating user, in every secret response's body
+    created: datetime | None = None
+    updated: datetime | None = None
 
 
 class SecretResource(_Lenient):
@@ -51,7 +54,12 @@ class SecretResource(_Lenient):
 
     def ref(self) -> SecretRef:
         return SecretRef(
-            id=self.id, name=self.name, private=self.body.private, user_id=self.body.user_id
+            id=self.id,
+            name=self.name,
+            private=self.body.private,
+            user_id=self.body.user_id,
+            created=as_utc(self.body.created),
+            updated=as_utc(self.body.updated),
         )
 
     def stored(self) -> StoredSecret:
@@ -61,6 +69,8 @@ class SecretResource(_Lenient):
             private=self.body.private,
             values=dict(self.body.values),
             user_id=self.body.user_id,
+            created=as_utc(self.body.created),
+            updated=as_utc(self.body.updated),
         )
 
 

@@ -11,7 +11,7 @@ from uuid import UUID
 from kitaru import startup
 from kitaru.errors import KitaruError, StoreError
 from kitaru.store import failures
-from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.base import SecretRef, StoredSecret, as_utc
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import patch, update_until_kept
 from kitaru.store.server_config import (
@@ -108,6 +108,8 @@ def _stored(response: Any) -> StoredSecret:
         private=response.private,
         values=values,
         user_id=_user_id(response),
+        created=as_utc(response.created),
+        updated=as_utc(response.updated),
     )
 
 
@@ -171,6 +173,8 @@ class ZenMLClientStore:
                         name=item.name,
                         private=item.private,
                         user_id=_user_id(item),
+                        created=as_utc(item.created),
+                        updated=as_utc(item.updated),
                     )
                     for item in page.items
                 )
@@ -210,7 +214,14 @@ class ZenMLClientStore:
         for ref in self._list(id=wanted):
             if ref.id == wanted:
                 return StoredSecret(
-                    ref.id, ref.name, ref.private, values={}, incomplete=True, user_id=ref.user_id
+                    ref.id,
+                    ref.name,
+                    ref.private,
+                    values={},
+                    incomplete=True,
+                    user_id=ref.user_id,
+                    created=ref.created,
+                    updated=ref.updated,
                 )
         raise failures.not_found("reading secret")
 
