@@ -1,20 +1,24 @@
 """The one road from a manifest to a plan or an apply result, for the CLI, the SDK and MCP.
 
-load -> resolve (sources) -> [on_resolved] -> open store -> observe -> plan -> apply ->
-close store. Rendering is not here: callers hand ``Run.plan``/``Run.result`` to
-``kitaru.sync.report``. The store is opened only after the manifest loaded and every value
-resolved, and closed again whatever happens, unless the caller passed its own.
+load -> [--target] -> resolve (sources) -> [on_resolved] -> open store -> observe -> plan
+-> [age] -> [saved plan: refuse if stale | write --out] -> apply -> close store.
+Rendering is not here: callers hand ``Run.plan``/``Run.result`` to ``kitaru.sync.report``.
+The store is opened only after the manifest loaded and every value resolved, and closed
+again whatever happens, unless the caller passed its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kitaru.errors import ManifestError
+from kitaru.errors import KitaruError, ManifestError
+from kitaru.sync import saved_plan, targets
+from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import observe
 from kitaru.sync.plan import Plan, make_plan
@@ -66,14 +70,24 @@ class Run:
 
 def load(manifest: Manifest | str | Path) -> Manifest:
     """A manifest object as is; a path read and checked (``ManifestProblems`` lists all)."""
-    if not isinstance(manifest, (str, Path)):
-        return manifest
-    from kitaru.sync.manifest import read_manifest
+    return _loaded(manifest)[0]
 
-    loaded, findings = read_manifest(manifest)
+
+def _loaded(manifest: Manifest | str | Path) -> tuple[Manifest, str | None]:
+    """The manifest, and the sha256 of the very bytes it was parsed from (None for an
+    object): a saved plan records it, and applying one compares it."""
+    if not isinstance(manifest, (str, Path)):
+        return manifest, None
+    from kitaru.checks.text import read_file
+    from kitaru.sync.manifest import parse_manifest
+
+    data = read_file(manifest, "manifest")
+    if not isinstance(data, bytes):
+        raise ManifestProblems([data])
+    loaded, findings = parse_manifest(data, str(manifest))
     if loaded is None:
         raise ManifestProblems(findings)
-    return loaded
+    return loaded, saved_plan.manifest_digest(data)
 
 
 @contextmanager
@@ -100,24 +114,63 @@ def run(
     store: SecretStore | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    target: Sequence[str] = (),
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
+    out: str | Path | None = None,
+    saved: str | Path | None = None,
     on_resolved: OnResolved | None = None,
     on_progress: Progress | None = None,
 ) -> Run:
-    """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is."""
+    """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
+
+    ``target``: only these manifest secrets. ``max_age``: older managed secrets are
+    ``age`` drift (``now`` stands in for the clock). ``out``: the plan is also saved
+    there. ``saved``: a plan file to re-plan from (its manifest, .env file, prune and
+    targets); ``StalePlanError`` and nothing written unless a fresh plan is the same.
+    """
     if isinstance(manifest, Plan):
         with _store(store) as opened:
             return Run(
                 manifest, execute(manifest, opened, dry_run=dry_run, on_progress=on_progress)
             )
-    desired = resolve(load(manifest), env_file=env_file, environ=environ)
+    replay = saved_plan.read(saved) if saved is not None else None
+    if replay is not None:
+        manifest, prune, target, max_age = (
+            replay.manifest,
+            replay.prune,
+            replay.targets,
+            replay.max_age,
+        )
+        env_file = replay.env_file if replay.env_file and Path(replay.env_file).is_file() else None
+    whole, digest = _loaded(manifest)
+    if out is not None and digest is None:
+        raise KitaruError("a saved plan needs the manifest's path, not a Manifest object")
+    desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
     if on_resolved is not None:
         on_resolved(desired)
     with _store(store) as opened:
         pending = make_plan(desired, observe(opened, desired), prune=prune)
+        pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)
+        if replay is not None:
+            reasons = saved_plan.stale_reasons(
+                replay, pending, manifest_sha256=digest or "", env_file=desired.env_file
+            )
+            if reasons:
+                raise saved_plan.StalePlanError(reasons)
+        if out is not None:
+            document = saved_plan.to_document(
+                pending, manifest_sha256=digest or "", env_file=desired.env_file
+            )
+            saved_plan.write(out, document)
         if not apply:
             return Run(pending)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)
         return Run(pending, result)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def plan(
@@ -127,9 +180,26 @@ def plan(
     environ: Mapping[str, str] | None = None,
     store: SecretStore | None = None,
     prune: bool = False,
+    target: Sequence[str] = (),
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
+    out: str | Path | None = None,
 ) -> Plan:
-    """Compare a manifest (object or path) with the store; writes nothing."""
-    return run(manifest, env_file=env_file, environ=environ, store=store, prune=prune).plan
+    """Compare a manifest (object or path) with the store; writes nothing to the store.
+
+    ``out``: also save the plan there, for ``apply(plan_file=...)``/``apply --plan``.
+    """
+    return run(
+        manifest,
+        env_file=env_file,
+        environ=environ,
+        store=store,
+        prune=prune,
+        target=target,
+        max_age=max_age,
+        now=now,
+        out=out,
+    ).plan
 
 
 def apply(
@@ -140,9 +210,17 @@ def apply(
     store: SecretStore | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    target: Sequence[str] = (),
+    max_age: timedelta | None = None,
+    now: datetime | None = None,
+    plan_file: str | Path | None = None,
     on_progress: Progress | None = None,
 ) -> ApplyResult:
-    """Plan (unless given a ``Plan``) and execute it: only changed secrets are written."""
+    """Plan (unless given a ``Plan``) and execute it: only changed secrets are written.
+
+    ``plan_file``: a plan saved by ``plan(out=...)``; its manifest, .env file, prune and
+    targets are used, and ``StalePlanError`` is raised (nothing written) if anything moved.
+    """
     done = run(
         manifest,
         apply=True,
@@ -151,6 +229,10 @@ def apply(
         store=store,
         prune=prune,
         dry_run=dry_run,
+        target=target,
+        max_age=max_age,
+        now=now,
+        saved=plan_file,
         on_progress=on_progress,
     )
     assert done.result is not None  # apply=True always executes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Literal
 
 from kitaru.checks.yaml_positions import START, Position
@@ -20,7 +21,9 @@ from kitaru.sync.sources import Desired, DesiredSecret
 
 Action = Literal["create", "update", "unchanged", "skip"]
 KeyAction = Literal["add", "change", "remove", "unchanged"]
-DriftKind = Literal["value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged"]
+DriftKind = Literal[
+    "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age"
+]
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
 INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
@@ -73,6 +76,9 @@ class SecretPlan:
     drift: tuple[Drift, ...] = ()
     size_after: int = 0
     position: Position = START
+    # The target's times as fetched (None for a secret to create): age, stale saved plans.
+    created: datetime | None = None
+    updated: datetime | None = None
 
     @property
     def writes(self) -> bool:
@@ -93,7 +99,9 @@ class SecretPlan:
         return [
             d
             for d in self.drift
-            if d.kind not in FIXED_BY_WRITE and not (d.kind == "extra_key" and d.key in removed)
+            if d.kind not in FIXED_BY_WRITE
+            and not (d.kind == "extra_key" and d.key in removed)
+            and not (d.kind == "age" and self.writes)  # a write makes it new again
         ]
 
 
@@ -103,6 +111,9 @@ class Plan:
     secrets: tuple[SecretPlan, ...]
     unmanaged: tuple[Drift, ...] = ()
     prune: bool = False
+    targets: tuple[str, ...] = ()  # --target: only these manifest secrets (empty: all)
+    made_at: datetime | None = None  # when the store was read (relative times in reports)
+    max_age: timedelta | None = None  # --max-age: older managed secrets are `age` drift
 
     @property
     def changes(self) -> list[SecretPlan]:
@@ -221,6 +232,8 @@ def _update(
         drift=tuple(drift),
         size_after=secret_size(final),
         position=secret.position,
+        created=stored.created,
+        updated=stored.updated,
     )
 
 
