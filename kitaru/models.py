@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
@@ -24,6 +25,8 @@ class SecretSummary(BaseModel):
     private: bool
     keys: list[str] = Field(default_factory=list)
     unavailable_keys: list[str] = Field(default_factory=list)
+    created: datetime | None = None  # aware UTC; None when the store does not say
+    updated: datetime | None = None
     # Created without values (its creation was killed midway): set completes it, delete
     # removes it. Left out of model_dump and the schema: tool results keep their shape.
     incomplete: SkipJsonSchema[bool] = Field(default=False, exclude=True)
@@ -50,6 +53,8 @@ class Secret(BaseModel):
     private: bool
     values: dict[str, str] = Field(default_factory=dict, repr=False)
     unavailable_keys: list[str] = Field(default_factory=list)
+    created: datetime | None = None  # aware UTC; None when the store does not say
+    updated: datetime | None = None
 
     def get(self, key: str, default: str | None = None) -> str | None:
         return self.values.get(key, default)
@@ -66,6 +71,8 @@ class Secret(BaseModel):
             private=self.private,
             keys=self.keys,
             unavailable_keys=sorted(self.unavailable_keys),
+            created=self.created,
+            updated=self.updated,
             incomplete=incomplete,
         )
 

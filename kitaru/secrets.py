@@ -106,6 +106,8 @@ def to_secret(secret: StoredSecret) -> Secret:
         private=secret.private,
         values=secret.readable,
         unavailable_keys=secret.unavailable,
+        created=secret.created,
+        updated=secret.updated,
     )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
 
+from kitaru.ages import iso, relative
 from kitaru.cli.common import (
     OUTPUT_OPTION,
     VISIBILITY_OPTION,
@@ -28,10 +30,16 @@ def _summary_payload(summary: Any) -> dict[str, Any]:
         "private": summary.private,
         "keys": list(summary.keys),
         "unavailable_keys": list(summary.unavailable_keys),
+        "created": iso(summary.created),
+        "updated": iso(summary.updated),
     }
     if getattr(summary, "incomplete", False):
         payload["incomplete"] = True  # only then: the usual shape stays as documented
     return payload
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def _shadowed_payload(shadowed: Any) -> dict[str, Any] | None:
@@ -152,11 +160,13 @@ def show_command(
         if not show_values:
             described = describe_secret_found(name_or_id, private=private)
             payload = _summary_payload(described.result)
+            times = (described.result.created, described.result.updated)
             shadowed = described.shadowed
             values: dict[str, str] = {}
         else:
             found = get_secret_found(name_or_id, private=private)
             payload = _summary_payload(found.result.summary())
+            times = (found.result.created, found.result.updated)
             shadowed = found.shadowed
             values = dict(found.result.values)
             payload["values"] = values
@@ -170,6 +180,10 @@ def show_command(
         typer.echo(f"name:       {safe(payload['name'])}")
         typer.echo(f"id:         {safe(payload['id'])}")
         typer.echo(f"visibility: {_visibility(payload['private'])}")
+        now = _now()
+        for field, moment in zip(("created:", "updated:"), times, strict=True):
+            if moment is not None:
+                typer.echo(f"{field:<11} {iso(moment)} ({relative(moment, now)})")
         if payload.get("incomplete"):
             typer.echo(f"keys:       {INCOMPLETE}")
         else:
@@ -204,7 +218,8 @@ def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
             return
         names = [safe(s.name) for s in summaries]  # from the store: escaped
         width = max(len("NAME"), *(len(name) for name in names))
-        typer.echo(f"{'NAME':<{width}}  VISIBILITY  {'ID':<36}  KEYS")
+        typer.echo(f"{'NAME':<{width}}  VISIBILITY  {'ID':<36}  {'UPDATED':<9}  KEYS")
+        now = _now()
         for name, s in zip(names, summaries, strict=True):
             keys = ", ".join(
                 f"{safe(key)} (unavailable)" if key in s.unavailable_keys else safe(key)
@@ -212,7 +227,11 @@ def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
             )
             if s.incomplete:
                 keys = INCOMPLETE
-            typer.echo(f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  {keys}")
+            updated = relative(s.updated, now)
+            typer.echo(
+                f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  "
+                f"{updated:<9}  {keys}"
+            )
 
 
 def delete_command(

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import timedelta
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from typer.core import TyperCommand
@@ -22,6 +23,9 @@ from kitaru.errors import KitaruError
 if TYPE_CHECKING:
     from kitaru.sync.plan import SecretPlan
     from kitaru.sync.sources import Desired
+
+
+T = TypeVar("T")
 
 
 class SyncCommand(TyperCommand):
@@ -59,6 +63,13 @@ SYNC_OUTPUT_OPTION = typer.Option(
 DETAILED_OPTION = typer.Option(
     False, "--detailed-exitcode", help="Exit 2 when there are changes or drift (0 = in sync)."
 )
+TARGET_OPTION = typer.Option(
+    [],
+    "--target",
+    metavar="NAME",
+    help="Only this manifest secret (repeatable); a name the manifest does not declare is "
+    "an error.",
+)
 GITHUB_MASK_OPTION = typer.Option(
     False,
     "--github-mask",
@@ -75,26 +86,53 @@ def plan_command(
     prune: bool = typer.Option(
         False, "--prune", help="Show what `apply --prune` would remove from prune: true secrets."
     ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        metavar="PATH",
+        help="Also save the plan (no values) for `apply --plan PATH`.",
+    ),
+    target: list[str] = TARGET_OPTION,
+    max_age: str | None = typer.Option(
+        None,
+        "--max-age",
+        metavar="AGE",
+        help="Report managed secrets not updated for longer as `age` drift (90d, 12h, 30m, 45s).",
+    ),
     github_mask: bool = GITHUB_MASK_OPTION,
 ) -> None:
-    """Show what apply would change, and any drift; writes nothing.
+    """Show what apply would change, and any drift; writes nothing to the store.
 
     \b
     Examples:
       kitaru secrets plan -f secrets.yaml
       kitaru secrets plan -f secrets.yaml --env-file .env --detailed-exitcode
       kitaru secrets plan -o markdown >> "$GITHUB_STEP_SUMMARY"
+      kitaru secrets plan -f secrets.yaml --out plan.json     # then: apply --plan plan.json
+      kitaru secrets plan --target db-creds --max-age 90d
     """
-    _run(file, env_file, output, detailed, prune, github_mask)
+    from kitaru.ages import parse_duration
+
+    age = _checked(output, lambda: parse_duration(max_age) if max_age is not None else None)
+    _run(file, env_file, output, detailed, prune, github_mask, target=target, max_age=age, out=out)
 
 
 def apply_command(
+    ctx: typer.Context,
     file: Path = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; write nothing."),
     prune: bool = typer.Option(
         False, "--prune", help="Remove stored keys not declared, only on prune: true secrets."
     ),
+    saved: Path | None = typer.Option(
+        None,
+        "--plan",
+        metavar="PATH",
+        help="Apply a plan saved by `plan --out`, only if nothing moved since (else exit 1, "
+        "nothing written). Takes its manifest, .env file, prune and targets from the plan.",
+    ),
+    target: list[str] = TARGET_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
     detailed: bool = typer.Option(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
@@ -109,8 +147,48 @@ def apply_command(
       kitaru secrets apply -f secrets.yaml
       kitaru secrets apply -f secrets.yaml --env-file .env --prune
       kitaru secrets apply -o github
+      kitaru secrets apply --plan plan.json           # made by: plan --out plan.json
+      kitaru secrets apply -f secrets.yaml --target db-creds
     """
-    _run(file, env_file, output, detailed, prune, github_mask, apply=True, dry_run=dry_run)
+    if saved is not None:
+        _checked(output, lambda: _plan_decides(ctx, "file", "env_file", "prune", "target"))
+    _run(
+        file,
+        env_file,
+        output,
+        detailed,
+        prune,
+        github_mask,
+        apply=True,
+        dry_run=dry_run,
+        target=target,
+        saved=saved,
+    )
+
+
+def _plan_decides(ctx: typer.Context, *names: str) -> None:
+    """With ``--plan``, the plan file says which manifest, .env file, prune and targets."""
+    given = [
+        f"--{name.replace('_', '-')}"
+        for name in names
+        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+    ]
+    if given:
+        raise KitaruError(
+            f"--plan takes the manifest, .env file, prune and targets from the plan "
+            f"file; drop {', '.join(given)}"
+        )
+
+
+def _checked(output: SyncFormat, check: Callable[[], T]) -> T:
+    """A flag checked before the pipeline runs fails as a pipeline error does."""
+    with reported_errors():
+        try:
+            return check()
+        except KitaruError as err:
+            _report_failure(err, output)
+            raise
+    raise AssertionError("unreachable")  # reported_errors turns every error into Exit
 
 
 def _before_store(github_mask: bool) -> Callable[[Desired], None]:
@@ -155,6 +233,10 @@ def _run(
     *,
     apply: bool = False,
     dry_run: bool = False,
+    target: list[str] | None = None,
+    max_age: timedelta | None = None,
+    out: Path | None = None,
+    saved: Path | None = None,
 ) -> None:
     """Parse (done by typer), call the pipeline, render, exit code."""
     from kitaru.sync.pipeline import run
@@ -167,6 +249,10 @@ def _run(
                 env_file=env_file,
                 prune=prune,
                 dry_run=dry_run,
+                target=target or (),
+                max_age=max_age,
+                out=out,
+                saved=saved,
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
             )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kitaru.ages import duration_text, iso
 from kitaru.safe_text import to_json
 from kitaru.sync.report import FORMAT_VERSION
 from kitaru.sync.report.view import DriftRow, ReportView, SecretRow
@@ -47,6 +48,8 @@ def _secret(view: ReportView, secret: SecretRow) -> dict[str, Any]:
         "drift": [_drift(view, d) for d in secret.drift],
         "line": secret.position.line,
         "col": secret.position.col,
+        "created": iso(secret.created),
+        "updated": iso(secret.updated),
     }
     if view.command == "apply":
         payload["status"] = secret.state
@@ -71,6 +74,8 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "command": view.command,
         "manifest": view.manifest,
         "prune": view.prune,
+        "targets": list(view.targets),
+        "max_age": duration_text(view.max_age) if view.max_age is not None else None,
     }
     if counts.outcomes is not None:
         payload["dry_run"] = view.dry_run

@@ -41,6 +41,12 @@ def render_markdown(view: ReportView) -> str:
         "| Secret | Visibility | Action | Keys |",
         "|---|---|---|---|",
     ]
+    if view.targets:
+        targeted = ", ".join(map(markdown_code, view.targets))
+        lines[1:1] = [
+            f"Targeted (`--target`): {targeted}; the manifest's other secrets left out.",
+            "",
+        ]
     for secret in view.secrets:
         state = state_word(secret.state)
         if secret.error:

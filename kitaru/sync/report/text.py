@@ -6,6 +6,9 @@ the caller's choice (the CLI decides it from the stream and NO_COLOR).
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from kitaru.ages import relative
 from kitaru.naming import visibility_word
 from kitaru.safe_text import for_terminal
 from kitaru.sync.report.view import DriftRow, KeyRow, ReportView, SecretRow
@@ -40,12 +43,15 @@ def _key_line(key: KeyRow, style: _Style) -> str:
     )
 
 
-def _secret_lines(secret: SecretRow, style: _Style) -> list[str]:
+def _secret_lines(secret: SecretRow, style: _Style, now: datetime | None) -> list[str]:
     symbol = "x" if secret.failed else ACTION_SYMBOL[secret.action]
     word = state_word(secret.state)
     if secret.failed:
         word = style.paint(word, "31")
-    lines = [f"  {style.symbol(symbol)} {for_terminal(secret.label):<40} {word}"]
+    head = f"  {style.symbol(symbol)} {for_terminal(secret.label):<40} {word}"
+    if now is not None and secret.updated is not None:
+        head = f"{head:<60} updated {relative(secret.updated, now)}"
+    lines = [head]
     if secret.error:
         lines.append(f"      {for_terminal(secret.error)}")
     if secret.writes:
@@ -86,8 +92,11 @@ def _drift_lines(view: ReportView, style: _Style) -> list[str]:
 def render_text(view: ReportView, color: bool = False) -> str:
     style = _Style(color)
     lines = [f"kitaru secrets {view.command}: {for_terminal(view.manifest)}", ""]
+    if view.targets:
+        targeted = ", ".join(map(for_terminal, view.targets))
+        lines[1:1] = [f"Targeted (--target): {targeted}; the manifest's other secrets left out"]
     for secret in view.secrets:
-        lines.extend(_secret_lines(secret, style))
+        lines.extend(_secret_lines(secret, style, view.made_at))
     lines.extend(_drift_lines(view, style))
     if view.unmanaged:
         names = [f"{for_terminal(u.name)} ({visibility_word(u.private)})" for u in view.unmanaged]

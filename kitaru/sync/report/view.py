@@ -9,6 +9,7 @@ the plan, the view holds key names, sources, actions and drift, never a value.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from kitaru.naming import visibility_word
@@ -73,6 +74,8 @@ class SecretRow:
     drift: tuple[DriftRow, ...]
     position: Position
     error: str | None = None  # why apply failed (written by kitaru: never a value)
+    created: datetime | None = None  # the target's times as the plan read them
+    updated: datetime | None = None
 
     @property
     def label(self) -> str:
@@ -131,6 +134,9 @@ class ReportView:
     secrets: tuple[SecretRow, ...]
     unmanaged: tuple[UnmanagedRow, ...]
     summary: Summary
+    targets: tuple[str, ...] = ()  # --target; empty: the whole manifest
+    made_at: datetime | None = None  # when the store was read ("3d ago" is relative to it)
+    max_age: timedelta | None = None
 
     @property
     def applied(self) -> bool:
@@ -177,6 +183,8 @@ def _secret_row(
         drift=drift,
         position=secret.position,
         error=None if outcome is None else outcome.error,
+        created=secret.created,
+        updated=secret.updated,
     )
 
 
@@ -220,4 +228,7 @@ def build(plan: Plan, result: ApplyResult | None = None) -> ReportView:
         secrets=secrets,
         unmanaged=tuple(UnmanagedRow(d.secret, d.private, d.secret_id) for d in plan.unmanaged),
         summary=summary,
+        targets=plan.targets,
+        made_at=plan.made_at,
+        max_age=plan.max_age,
     )
