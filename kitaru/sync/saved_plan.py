@@ -160,19 +160,14 @@ def _key_reasons(label: str, saved: list[Any], now: list[Any]) -> list[str]:
     before = {k.get("key"): k for k in saved if isinstance(k, dict)}
     after = {k["key"]: k for k in now}
     reasons = []
-    for key in sorted(set(before) | set(after), key=str):
+    for key in [*before, *(key for key in after if key not in before)]:
         was, fresh = before.get(key), after.get(key)
+        said = "no such key" if was is None else was.get("action")
+        says = "no such key" if fresh is None else fresh["action"]
         where = f"{label} key {named(str(key))}"
-        if was is None or fresh is None:
-            said = "has no such key" if was is None else f"would {was.get('action')} it"
-            says = "has none" if fresh is None else f"would {fresh['action']} it"
-            reasons.append(f"{where}: the plan {said}, a fresh plan {says}")
-        elif was.get("action") != fresh["action"]:
-            reasons.append(
-                f"{where}: the plan would {was.get('action')} it, a fresh plan would "
-                f"{fresh['action']} it"
-            )
-        elif was.get("source") != fresh["source"]:
+        if said != says:
+            reasons.append(f"{where}: the plan said {said}, a fresh plan says {says}")
+        elif was is not None and fresh is not None and was.get("source") != fresh["source"]:
             reasons.append(f"{where}: its value now comes from another source")
     return reasons
 
@@ -194,7 +189,7 @@ def _secret_reasons(saved: dict[str, Any], now: dict[str, Any]) -> list[str]:
         )
     if saved.get("action") != now["action"]:
         reasons.append(
-            f"{label}: the plan would {saved.get('action')} it, a fresh plan would {now['action']}"
+            f"{label}: the plan said {saved.get('action')}, a fresh plan says {now['action']}"
         )
     if saved.get("keys") != now["keys"]:
         reasons.extend(_key_reasons(label, list(saved.get("keys") or []), now["keys"]))
@@ -221,13 +216,14 @@ def stale_reasons(
         reasons.append(f"the plan read {said}, this run reads {says}")
     before = {_identity(entry): entry for entry in saved.secrets}
     after = {(s.name, s.private): secret_entry(s) for s in fresh.secrets}
-    for identity in sorted(set(before) - set(after)):
-        reasons.append(f"{_label(*identity)}: in the plan, not in the manifest now")
-    for identity in sorted(set(after) - set(before)):
-        reasons.append(f"{_label(*identity)}: in the manifest now, not in the plan")
-    for identity in sorted(set(before) & set(after)):
-        if before[identity] != after[identity]:
-            reasons.extend(_secret_reasons(before[identity], after[identity]))
+    for identity, entry in before.items():  # in the plan's (the manifest's) order
+        if identity not in after:
+            reasons.append(f"{_label(*identity)}: in the plan, not in the manifest now")
+        elif entry != after[identity]:
+            reasons.extend(_secret_reasons(entry, after[identity]))
+    for identity in after:
+        if identity not in before:
+            reasons.append(f"{_label(*identity)}: in the manifest now, not in the plan")
     return reasons
 
 

@@ -115,9 +115,8 @@ def test_a_changed_source_that_changes_an_action_makes_the_plan_stale(
     monkeypatch.setenv("DB_PASSWORD", CANARY_DB + "-rotated")
     reasons = _refused(cli, plan).stderr.splitlines()
     assert reasons[1:] == [
-        "  db-creds (public): the plan would unchanged it, a fresh plan would update",
-        "  db-creds (public) key DB_PASSWORD: the plan would unchanged it, a fresh plan would "
-        "change it",
+        "  db-creds (public): the plan said unchanged, a fresh plan says update",
+        "  db-creds (public) key DB_PASSWORD: the plan said unchanged, a fresh plan says change",
     ]
     monkeypatch.setenv("DB_PASSWORD", CANARY_DB)  # back as planned: the plan applies again
     _ok(cli("secrets", "apply", "--plan", str(plan)))
