@@ -91,7 +91,9 @@ def test_show_never_prints_values_without_flag(cli: Cli) -> None:
     assert "TOKEN" in shown.stdout and "hidden-canary-7781" not in shown.stdout
     assert "visibility: public" in shown.stdout
     as_json = json.loads(cli("secrets", "show", "svc", "-o", "json").stdout)
-    assert set(as_json) == {"name", "id", "private", "keys", "unavailable_keys", "shadowed"}
+    assert set(as_json) == {
+        *("name", "id", "private", "keys", "unavailable_keys", "shadowed", "created", "updated")
+    }
     assert as_json["shadowed"] is None
     assert as_json["keys"] == ["TOKEN"]
     with_values = cli("secrets", "show", "svc", "--show-values")

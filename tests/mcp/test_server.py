@@ -18,7 +18,7 @@ TOOLS = {
     "kitaru_secrets_show",
     "kitaru_secrets_plan",
 }
-METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys"}
+METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys", "created", "updated"}
 
 
 def sdk_message(action: object) -> str:
