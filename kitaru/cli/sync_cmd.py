@@ -89,7 +89,6 @@ def plan_command(
     out: Path | None = typer.Option(
         None,
         "--out",
-        metavar="PATH",
         help="Also save the plan (no values) for `apply --plan PATH`.",
     ),
     target: list[str] = TARGET_OPTION,
@@ -128,7 +127,6 @@ def apply_command(
     saved: Path | None = typer.Option(
         None,
         "--plan",
-        metavar="PATH",
         help="Apply a plan saved by `plan --out`, only if nothing moved since (else exit 1, "
         "nothing written). Takes its manifest, .env file, prune and targets from the plan.",
     ),

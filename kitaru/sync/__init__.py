@@ -8,6 +8,9 @@ SDK use, without the CLI::
     pending = plan(manifest)                   # reads the store, writes nothing
     result = apply(pending)                    # one write per changed secret
 
+    plan("secrets.yaml", out="plan.json")      # a saved plan (no values), then later:
+    apply(plan_file="plan.json")               # StalePlanError, nothing written, if moved
+
 Loading a manifest needs neither pydantic nor zenml; zenml loads only when a store opens.
 """
 
@@ -28,11 +31,13 @@ if TYPE_CHECKING:
     )
     from kitaru.sync.pipeline import apply, plan
     from kitaru.sync.plan import Plan
+    from kitaru.sync.saved_plan import StalePlanError
 
 _LAZY = {
     "plan": "kitaru.sync.pipeline",
     "apply": "kitaru.sync.pipeline",
     "Plan": "kitaru.sync.plan",
+    "StalePlanError": "kitaru.sync.saved_plan",
     "ApplyResult": "kitaru.sync.apply",
     "check_manifest": "kitaru.sync.manifest",
     "load_manifest": "kitaru.sync.manifest",
@@ -45,6 +50,7 @@ __all__ = [
     "ApplyResult",
     "Manifest",
     "Plan",
+    "StalePlanError",
     "apply",
     "check_manifest",
     "load_manifest",
