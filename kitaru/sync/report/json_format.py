@@ -3,7 +3,9 @@
 JSON keeps the exact text (a name must be usable to address the secret), ASCII-only
 through ``to_json``. Each drift finding of an apply report carries ``fixed``: true when
 this apply fixed it, false when it is left, null after a dry run (nothing was applied);
-plan reports have no ``fixed`` field. Adding it kept ``format_version`` at 1.
+plan reports have no ``fixed`` field. Adding it kept ``format_version`` at 1, as did
+``targets``, ``max_age`` and each secret's ``created``/``updated`` (ISO 8601 UTC, as the
+plan read them: before any write of this apply).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ def render_markdown(view: ReportView) -> str:
     ]
     if view.targets:
         targeted = ", ".join(map(markdown_code, view.targets))
-        lines[1:1] = [
+        lines[2:2] = [
             f"Targeted (`--target`): {targeted}; the manifest's other secrets left out.",
             "",
         ]

@@ -96,7 +96,8 @@ def render_text(view: ReportView, color: bool = False) -> str:
         targeted = ", ".join(map(for_terminal, view.targets))
         lines[1:1] = [f"Targeted (--target): {targeted}; the manifest's other secrets left out"]
     for secret in view.secrets:
-        lines.extend(_secret_lines(secret, style, view.made_at))
+        # A time read before this apply wrote would be old news: plans and dry runs only.
+        lines.extend(_secret_lines(secret, style, None if view.applied else view.made_at))
     lines.extend(_drift_lines(view, style))
     if view.unmanaged:
         names = [f"{for_terminal(u.name)} ({visibility_word(u.private)})" for u in view.unmanaged]
