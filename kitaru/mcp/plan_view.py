@@ -69,6 +69,8 @@ def value_blind(report: Mapping[str, Any]) -> dict[str, Any]:
         "values_compared": False,
         "manifest": report["manifest"],
         "prune": report["prune"],
+        "targets": list(report["targets"]),
+        "max_age": report["max_age"],
         "summary": {
             "create": actions.count("create"),
             "exists": actions.count("exists"),

@@ -66,8 +66,10 @@ or the manifest's env_file). Only regular files of at most 1 MiB under the serve
 directory (kitaru-mcp --root, default its working directory) are read; relative paths are
 resolved from that root. Returns (format_version 1, values_compared false): per secret the
 action (create, exists, skip), per key the action (add, present, remove) and the source of its
-value, and drift other than value drift. To apply a plan the user runs `kitaru secrets
-apply`. {NO_VALUES}"""
+value, and drift other than value drift. targets limits the plan to those manifest secrets
+(a name the manifest does not declare is an error); max_age (e.g. 90d; units s, m, h, d) adds
+an age drift finding for each stored secret not updated for longer. To apply a plan the user
+runs `kitaru secrets apply`. {NO_VALUES}"""
 
 SecretName = Annotated[
     str, Field(description="The secret's name, e.g. openai-creds (at most 255 characters).")
@@ -106,6 +108,15 @@ EnvFile = Annotated[
         description="A .env file under the server's root to read values from; overrides the "
         "manifest's env_file."
     ),
+]
+
+Targets = Annotated[
+    list[str] | None,
+    Field(description="Only these manifest secrets, by name (like `--target`); default all."),
+]
+MaxAge = Annotated[
+    str | None,
+    Field(description="Report stored secrets not updated for longer as age drift, e.g. 90d."),
 ]
 
 
@@ -200,15 +211,23 @@ class SecretTools:
         return self._run(lambda store: show(name_or_id, private, store))
 
     def plan(
-        self, manifest_path: ManifestPath, env_file: EnvFile = None
+        self,
+        manifest_path: ManifestPath,
+        env_file: EnvFile = None,
+        targets: Targets = None,
+        max_age: MaxAge = None,
     ) -> Annotated[CallToolResult, PlanReport]:
         def report(store: SecretStore) -> PlanReport:
+            from kitaru.ages import parse_duration
             from kitaru.mcp.plan_view import value_blind_report
             from kitaru.sync.pipeline import run
 
+            age = parse_duration(max_age) if max_age is not None else None
             manifest = self._manifest(manifest_path)
             values_file = self._env_file(manifest, env_file)
-            done = run(manifest, env_file=values_file, store=store)
+            done = run(
+                manifest, env_file=values_file, store=store, target=targets or (), max_age=age
+            )
             return PlanReport(value_blind_report(done.plan))
 
         return self._run(report)

@@ -195,6 +195,26 @@ def test_plan_reports_actions_and_sources_without_values(
     assert get_secret("mcp-plan-old").values == {"PLAN_TOKEN": "old"}  # plan wrote nothing
 
 
+def test_plan_takes_targets_and_max_age(mcp_server: McpServer, mcp_store: KitaruEnv) -> None:
+    tmp_path = under_root(mcp_store, "plan-targets")
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text(MANIFEST)
+    dotenv = tmp_path / "plan.env"
+    dotenv.write_text(f"PLAN_TOKEN={CANARY}-plan-t\n")  # PLAN_NEW unset: not targeted
+    arguments = {"manifest_path": str(manifest), "env_file": str(dotenv)}
+    result = mcp_server.call(
+        "kitaru_secrets_plan", {**arguments, "targets": ["mcp-plan-old"], "max_age": "90d"}
+    )
+    assert not result.is_error, result
+    report = result.structured_content
+    assert [s["name"] for s in report["secrets"]] == ["mcp-plan-old"]
+    assert (report["targets"], report["max_age"]) == (["mcp-plan-old"], "90d")
+    wrong = mcp_server.call("kitaru_secrets_plan", {**arguments, "targets": ["nope"]})
+    assert error_text(wrong) == "--target 'nope': the manifest declares no secret of that name"
+    bad_age = mcp_server.call("kitaru_secrets_plan", {**arguments, "max_age": "soon"})
+    assert error_text(bad_age).startswith("--max-age takes a positive whole number")
+
+
 def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, mcp_store: KitaruEnv) -> None:
     tmp_path = under_root(mcp_store, "plan-errors")
     broken = tmp_path / "broken.yaml"
