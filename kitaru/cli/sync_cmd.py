@@ -2,7 +2,9 @@
 
 Exit codes (Terraform's): 0 success; 1 any error, including a bad flag (2 is reserved
 for ``--detailed-exitcode``); 2 with ``--detailed-exitcode`` when the plan has changes or
-drift, or when drift is left after applying.
+drift (``age`` from ``--max-age`` included), or when drift is left after applying. A stale
+or refused saved plan (``apply --plan``) and an undeclared ``--target`` are errors: exit 1,
+nothing written.
 """
 
 from __future__ import annotations

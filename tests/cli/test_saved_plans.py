@@ -14,6 +14,7 @@ from typer.testing import Result
 from kitaru.store import open_store
 from kitaru.sync import apply as sync_apply
 from kitaru.sync import plan as sync_plan
+from kitaru.sync.pipeline import run
 from kitaru.sync.saved_plan import StalePlanError
 from tests.conftest import Cli, all_output
 from tests.sync.example import CANARIES, CANARY_DB, CANARY_GITHUB, stored_state, write_example
@@ -209,7 +210,9 @@ def test_max_age_counts_for_detailed_exitcode(cli: Cli, manifest: Path) -> None:
     # The store's clock and the runner's agree within a second; "1s" is older than that
     # only after a second, so use the Python API's clock to age them instead of sleeping.
     later = datetime.now(UTC) + timedelta(hours=2)
-    plan = sync_plan(str(manifest), max_age=timedelta(hours=1), now=later)
+    done = run(str(manifest), max_age=timedelta(hours=1), now=later)
+    assert done.exit_code(detailed=True) == 2 and done.exit_code(detailed=False) == 0
+    plan = done.plan
     from kitaru.sync.report import render
 
     for fmt in ("text", "json", "markdown", "github"):
@@ -233,6 +236,22 @@ def test_times_in_show_and_list_are_iso_utc(cli: Cli, manifest: Path) -> None:
     assert re.search(r"^updated: +\S+Z \(\d+s ago\)$", text, re.M), text
     listing = _ok(cli("secrets", "list")).stdout.splitlines()
     assert "UPDATED" in listing[0] and all(" ago" in line for line in listing[1:])
+    outputs = [cli("secrets", "show", "db-creds"), cli("secrets", "list", "-o", "json")]
+    assert all(canary not in all_output(outputs) for canary in CANARIES)
+
+
+def test_a_failed_plan_writes_no_plan_file(
+    cli: Cli, manifest: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = _saved(cli, manifest)
+    first = plan.read_bytes()
+    monkeypatch.delenv("GITHUB_TOKEN")
+    failed = cli("secrets", "plan", "-f", str(manifest), "--out", str(plan))
+    assert failed.exit_code == 1 and "github-creds/GITHUB_TOKEN" in failed.stderr
+    assert plan.read_bytes() == first
+    other = manifest.parent / "other.json"
+    assert cli("secrets", "plan", "-f", str(manifest), "--out", str(other)).exit_code == 1
+    assert not other.exists()
 
 
 def test_python_api_saves_and_applies_a_plan(manifest: Path, kitaru_env: object) -> None:
