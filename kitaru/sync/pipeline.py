@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kitaru.errors import KitaruError, ManifestError
+from kitaru.errors import ManifestError
 from kitaru.sync import saved_plan, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
@@ -135,17 +135,15 @@ def run(
                 manifest, execute(manifest, opened, dry_run=dry_run, on_progress=on_progress)
             )
     replay = saved_plan.read(saved) if saved is not None else None
-    if replay is not None:
+    if replay is not None:  # the plan file decides what is planned again
         manifest, prune, target, max_age = (
             replay.manifest,
             replay.prune,
             replay.targets,
             replay.max_age,
         )
-        env_file = replay.env_file if replay.env_file and Path(replay.env_file).is_file() else None
+        env_file = replay.env_file_now()
     whole, digest = _loaded(manifest)
-    if out is not None and digest is None:
-        raise KitaruError("a saved plan needs the manifest's path, not a Manifest object")
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
     if on_resolved is not None:
         on_resolved(desired)
@@ -153,16 +151,9 @@ def run(
         pending = make_plan(desired, observe(opened, desired), prune=prune)
         pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)
         if replay is not None:
-            reasons = saved_plan.stale_reasons(
-                replay, pending, manifest_sha256=digest or "", env_file=desired.env_file
-            )
-            if reasons:
-                raise saved_plan.StalePlanError(reasons)
+            replay.check(pending, manifest_sha256=digest, env_file=desired.env_file)
         if out is not None:
-            document = saved_plan.to_document(
-                pending, manifest_sha256=digest or "", env_file=desired.env_file
-            )
-            saved_plan.write(out, document)
+            saved_plan.save(out, pending, manifest_sha256=digest, env_file=desired.env_file)
         if not apply:
             return Run(pending)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)

@@ -60,8 +60,22 @@ class SavedPlan:
 
     @property
     def env_file(self) -> str | None:
-        """The .env file the plan read (given again as ``--env-file`` when it is there)."""
+        """The .env file the plan read."""
         return self.env_files[0] if self.env_files else None
+
+    def env_file_now(self) -> str | None:
+        """That file again, as ``--env-file``, when it is still there (else none: then
+        ``check`` says the plan read another)."""
+        path = self.env_file
+        return path if path is not None and Path(path).is_file() else None
+
+    def check(self, fresh: Plan, *, manifest_sha256: str | None, env_file: str | None) -> None:
+        """``StalePlanError`` with every reason, unless ``fresh`` is this plan again."""
+        reasons = stale_reasons(
+            self, fresh, manifest_sha256=manifest_sha256 or "", env_file=env_file
+        )
+        if reasons:
+            raise StalePlanError(reasons)
 
 
 def manifest_digest(data: bytes) -> str:
@@ -225,6 +239,15 @@ def stale_reasons(
         if identity not in before:
             reasons.append(f"{_label(*identity)}: in the manifest now, not in the plan")
     return reasons
+
+
+def save(
+    path: str | Path, plan: Plan, *, manifest_sha256: str | None, env_file: str | None
+) -> None:
+    """``plan`` as a plan file at ``path`` (see ``to_document`` and ``write``)."""
+    if manifest_sha256 is None:
+        raise KitaruError("a saved plan needs the manifest's path, not a Manifest object")
+    write(path, to_document(plan, manifest_sha256=manifest_sha256, env_file=env_file))
 
 
 def write(path: str | Path, document: dict[str, Any]) -> None:
