@@ -176,6 +176,9 @@ def test_usage_errors_never_show_a_value_typed_in_the_wrong_place(canary: str) -
         cli("secrets", "set", "app", "--from-env", f"K={canary}"),
         cli("secrets", "set", "app", "--from-dotenv", canary),
         cli("secrets", "set", "app", "--output", canary, "--K=v"),
+        cli("secrets", "plan", "--max-age", canary),
+        cli("secrets", "apply", "--plan", canary),
+        cli("secrets", "plan", "--out", canary, "--target", canary),
     ]
     assert all(r.exit_code in (1, 2) for r in results), [r.exit_code for r in results]
     text = all_output(results)

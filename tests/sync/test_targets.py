@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
 
 from kitaru.errors import KitaruError
 from kitaru.sync.manifest import Manifest, parse_manifest
 from kitaru.sync.plan import Drift, Plan
 from kitaru.sync.targets import only, scoped
 from tests.sync.example import MANIFEST
+from tests.test_careless_input import canaries
 
 
 def _manifest() -> Manifest:
@@ -43,3 +45,10 @@ def test_scoped_drops_untargeted_manifest_secrets_from_unmanaged() -> None:
     targeted = scoped(plan, _manifest(), ["openai-creds", "openai-creds"])
     assert [d.secret for d in targeted.unmanaged] == ["stray"]
     assert targeted.targets == ("openai-creds",)
+
+
+@given(canaries)
+def test_a_value_given_as_a_target_is_described_not_quoted(canary: str) -> None:
+    with pytest.raises(KitaruError) as err:
+        only(_manifest(), [canary])
+    assert canary not in str(err.value)
