@@ -18,7 +18,7 @@ from kitaru.errors import ManifestError
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import observe
 from kitaru.sync.plan import Plan, make_plan
-from kitaru.sync.sources import Desired, resolve
+from kitaru.sync.sources import Desired, missing_values, resolve
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
@@ -114,6 +114,8 @@ def run(
         on_resolved(desired)
     with _store(store) as opened:
         pending = make_plan(desired, observe(opened, desired), prune=prune)
+        if pending.missing:  # create-only keys the store lacks, without a value
+            raise missing_values(pending.missing, desired.env_file)
         if not apply:
             return Run(pending)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)

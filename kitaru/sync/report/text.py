@@ -11,6 +11,7 @@ from kitaru.safe_text import for_terminal
 from kitaru.sync.report.view import DriftRow, KeyRow, ReportView, SecretRow
 from kitaru.sync.report.words import (
     ACTION_SYMBOL,
+    KEPT_WORDS,
     KEY_SYMBOL,
     MAX_LISTED_UNMANAGED,
     state_word,
@@ -54,6 +55,8 @@ def _secret_lines(secret: SecretRow, style: _Style) -> list[str]:
         unchanged = len(secret.keys) - len(changed)
         if unchanged:
             lines.append(f"      ({unchanged} unchanged key(s))")
+    if secret.kept:
+        lines.append(f"      {KEPT_WORDS}: {', '.join(map(for_terminal, secret.kept))}")
     if secret.skipped:
         skipped = ", ".join(map(for_terminal, secret.skipped))
         lines.append(f"      optional, not set: {skipped}")
