@@ -25,13 +25,6 @@ secrets:
 # last line: a comment, and no newline after it"""
 
 
-@pytest.fixture
-def cli(kitaru_env: object, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    open_store().list_all()  # ZenML's first-run output is not kitaru's (see test_sync_cmd)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return Cli()
-
-
 def _seed(cli: Cli) -> None:
     assert cli("secrets", "set", "managed", f"--MANAGED_KEY={CANARY_A}").exit_code == 0
     assert cli("secrets", "set", "app-creds", f"--APP_TOKEN={CANARY_B}", "--ON=x").exit_code == 0
@@ -40,21 +33,21 @@ def _seed(cli: Cli) -> None:
 
 
 def test_adopt_write_keeps_the_bytes_and_round_trips_through_validate_and_plan(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _seed(cli)
+    _seed(store_cli)
     manifest = tmp_path / "secrets.yaml"
     manifest.write_bytes(MANIFEST.encode())
-    printed = cli("secrets", "adopt", "-f", str(manifest))
+    printed = store_cli("secrets", "adopt", "-f", str(manifest))
     assert printed.exit_code == 0, printed.stderr
     assert "name: app-creds" in printed.stdout and "name: 'true'" in printed.stdout
     assert manifest.read_bytes() == MANIFEST.encode()  # printing writes nothing
-    written = cli("secrets", "adopt", "-f", str(manifest), "--write")
+    written = store_cli("secrets", "adopt", "-f", str(manifest), "--write")
     assert written.exit_code == 0, written.stderr
     assert "Appended 2 secret(s)" in written.stdout
     after = manifest.read_bytes()
     assert after.startswith(MANIFEST.encode()) and after != MANIFEST.encode()
-    valid = cli("secrets", "validate", str(manifest))
+    valid = store_cli("secrets", "validate", str(manifest))
     assert valid.exit_code == 0, valid.stdout + valid.stderr
     for key, value in [
         ("MANAGED_KEY", CANARY_A),
@@ -63,7 +56,7 @@ def test_adopt_write_keeps_the_bytes_and_round_trips_through_validate_and_plan(
         ("DB_PASSWORD", CANARY_C),
     ]:
         monkeypatch.setenv(key, value)
-    plan = cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    plan = store_cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
     assert plan.exit_code == 0, plan.stdout
     payload = json.loads(plan.stdout)
     assert {(s["name"], s["private"], s["action"]) for s in payload["secrets"]} == {
@@ -72,7 +65,7 @@ def test_adopt_write_keeps_the_bytes_and_round_trips_through_validate_and_plan(
         ("true", True, "unchanged"),
     }
     assert payload["unmanaged"] == []
-    again = cli("secrets", "adopt", "-f", str(manifest), "--write", "-o", "json")
+    again = store_cli("secrets", "adopt", "-f", str(manifest), "--write", "-o", "json")
     assert again.exit_code == 0 and json.loads(again.stdout)["secrets"] == []
     assert manifest.read_bytes() == after  # nothing left to adopt: the file is untouched
     text = after.decode()
@@ -81,14 +74,14 @@ def test_adopt_write_keeps_the_bytes_and_round_trips_through_validate_and_plan(
     assert all(c not in all_output([printed, written, plan, again]) for c in CANARIES)
 
 
-def test_adopt_by_name_prints_entries_and_json_gives_them_as_data(cli: Cli) -> None:
-    _seed(cli)
-    text = cli("secrets", "adopt", "app-creds")
+def test_adopt_by_name_prints_entries_and_json_gives_them_as_data(store_cli: Cli) -> None:
+    _seed(store_cli)
+    text = store_cli("secrets", "adopt", "app-creds")
     assert text.exit_code == 0, text.stderr
     assert text.stdout == (
         "  - name: app-creds\n    private: false\n    keys:\n      - APP_TOKEN\n      - 'ON'\n"
     )
-    data = cli("secrets", "adopt", "app-creds", "true", "-o", "json")
+    data = store_cli("secrets", "adopt", "app-creds", "true", "-o", "json")
     assert data.exit_code == 0
     payload = json.loads(data.stdout)
     assert payload["format_version"] == 1 and payload["written"] is None
@@ -96,7 +89,7 @@ def test_adopt_by_name_prints_entries_and_json_gives_them_as_data(cli: Cli) -> N
         {"name": "app-creds", "private": False, "keys": ["APP_TOKEN", "ON"]},
         {"name": "true", "private": True, "keys": ["DB_PASSWORD"]},
     ]
-    unknown = cli("secrets", "adopt", "no-such-secret")
+    unknown = store_cli("secrets", "adopt", "no-such-secret")
     assert unknown.exit_code == 1 and "no-such-secret" in unknown.stderr
     assert all(c not in all_output([text, data, unknown]) for c in CANARIES)
 
@@ -104,7 +97,9 @@ def test_adopt_by_name_prints_entries_and_json_gives_them_as_data(cli: Cli) -> N
 HOSTILE = ["bad name!", "nl\nname", "ghp_" + "a1B2" * 9, "\x1b]8;;http://evil\x07"]
 
 
-def test_hostile_store_names_and_keys_are_skipped_in_adopt_output(cli: Cli, tmp_path: Path) -> None:
+def test_hostile_store_names_and_keys_are_skipped_in_adopt_output(
+    store_cli: Cli, tmp_path: Path
+) -> None:
     store = open_store()
     for name in HOSTILE:
         store.create(name, {"K": CANARY_A}, False)
@@ -113,9 +108,10 @@ def test_hostile_store_names_and_keys_are_skipped_in_adopt_output(cli: Cli, tmp_
     manifest = tmp_path / "secrets.yaml"
     manifest.write_text("version: 1\nsecrets:\n  - name: other\n    keys: [OTHER]\n")
     results = [
-        cli("secrets", "adopt", "-f", str(manifest), "--write", "-o", fmt) for fmt in ("json",)
+        store_cli("secrets", "adopt", "-f", str(manifest), "--write", "-o", fmt)
+        for fmt in ("json",)
     ]
-    results.append(cli("secrets", "adopt", "-f", str(manifest)))
+    results.append(store_cli("secrets", "adopt", "-f", str(manifest)))
     payload = json.loads(results[0].stdout)
     assert [s["name"] for s in payload["secrets"]] == ["fine"]
     assert len(payload["notes"]) == len(HOSTILE) + 1

@@ -20,13 +20,6 @@ CANARY_GIT = "kitaru-canary-from-ci-env-a90e37"
 CANARIES = [CANARY_OLD, CANARY_TWIN, CANARY_OTHER, CANARY_ROTATED, CANARY_GIT]
 
 
-@pytest.fixture
-def cli(kitaru_env: object, monkeypatch: pytest.MonkeyPatch) -> Cli:
-    open_store().list_all()  # ZenML's first-run output is not kitaru's (see test_sync_cmd)
-    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-    return Cli()
-
-
 def _no_canary(output: str) -> None:
     for canary in CANARIES:
         assert canary not in output
@@ -40,22 +33,26 @@ secrets:
 """
 
 
-def test_absent_deletes_exactly_its_secret_and_then_is_unchanged(cli: Cli, tmp_path: Path) -> None:
-    assert cli("secrets", "set", "old-creds", f"--K={CANARY_OLD}").exit_code == 0
+def test_absent_deletes_exactly_its_secret_and_then_is_unchanged(
+    store_cli: Cli, tmp_path: Path
+) -> None:
+    assert store_cli("secrets", "set", "old-creds", f"--K={CANARY_OLD}").exit_code == 0
     open_store().create("old-creds", {"K": CANARY_TWIN}, True)  # `set` would update the public one
-    assert cli("secrets", "set", "other-creds", f"--K={CANARY_OTHER}").exit_code == 0
+    assert store_cli("secrets", "set", "other-creds", f"--K={CANARY_OTHER}").exit_code == 0
     manifest = tmp_path / "secrets.yaml"
     manifest.write_text(ABSENT)
-    plan = cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    plan = store_cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
     assert plan.exit_code == 2, plan.stderr  # a pending delete is a change
     (secret,) = json.loads(plan.stdout)["secrets"]
     assert (secret["action"], secret["private"]) == ("delete", False)
     public_id = secret["id"]
     results = [plan]
     for fmt in ("text", "markdown", "github"):
-        results.append(cli("secrets", "plan", "-f", str(manifest), "-o", fmt))
+        results.append(store_cli("secrets", "plan", "-f", str(manifest), "-o", fmt))
         assert "old-creds" in results[-1].stdout and "delete" in results[-1].stdout
-    applied = cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    applied = store_cli(
+        "secrets", "apply", "-f", str(manifest), "--detailed-exitcode", "-o", "json"
+    )
     assert applied.exit_code == 0, applied.stderr
     payload = json.loads(applied.stdout)
     assert payload["secrets"][0]["status"] == "deleted" and payload["summary"]["deleted"] == 1
@@ -64,9 +61,9 @@ def test_absent_deletes_exactly_its_secret_and_then_is_unchanged(cli: Cli, tmp_p
     assert state[("old-creds", True)] == {"K": CANARY_TWIN}  # the twin survives
     assert state[("other-creds", False)] == {"K": CANARY_OTHER}
     assert public_id not in {ref.id for ref in open_store().list_all()}
-    again = cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode")
+    again = store_cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode")
     assert again.exit_code == 0 and "unchanged" in again.stdout, again.stdout
-    replan = cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode")
+    replan = store_cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode")
     assert replan.exit_code == 0
     _no_canary(all_output([*results, applied, again, replan]))
 
@@ -83,34 +80,34 @@ secrets:
 
 
 def test_a_create_only_key_keeps_an_out_of_band_value_and_is_written_when_missing(
-    cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     manifest = tmp_path / "secrets.yaml"
     manifest.write_text(CREATE_ONLY)
     monkeypatch.setenv("APP_URL", "https://example.invalid")
     monkeypatch.setenv("APP_TOKEN", CANARY_GIT)
-    first = cli("secrets", "apply", "-f", str(manifest))
+    first = store_cli("secrets", "apply", "-f", str(manifest))
     assert first.exit_code == 0 and "created" in first.stdout, first.stderr
-    rotated = cli("secrets", "set", "app-creds", f"--APP_TOKEN={CANARY_ROTATED}")
+    rotated = store_cli("secrets", "set", "app-creds", f"--APP_TOKEN={CANARY_ROTATED}")
     assert rotated.exit_code == 0
-    plan = cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    plan = store_cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
     assert plan.exit_code == 0, plan.stdout  # kept is not drift
     (secret,) = json.loads(plan.stdout)["secrets"]
     assert secret["action"] == "unchanged" and secret["drift"] == []
     assert {"key": "APP_TOKEN", "action": "kept", "source": "env:APP_TOKEN"} in secret["keys"]
-    text = cli("secrets", "apply", "-f", str(manifest))
+    text = store_cli("secrets", "apply", "-f", str(manifest))
     assert "create-only, kept as stored: APP_TOKEN" in text.stdout
     assert stored_state()[("app-creds", False)]["APP_TOKEN"] == CANARY_ROTATED
     monkeypatch.delenv("APP_TOKEN")  # no source: fine while the store holds the key
-    unset = cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode")
+    unset = store_cli("secrets", "apply", "-f", str(manifest), "--detailed-exitcode")
     assert unset.exit_code == 0, unset.stderr
     store = open_store()
     (ref,) = [r for r in store.list_all() if r.name == "app-creds"]
     store.update(ref.id, {}, ["APP_TOKEN"])  # the key is gone now
-    missing = cli("secrets", "plan", "-f", str(manifest))
+    missing = store_cli("secrets", "plan", "-f", str(manifest))
     assert missing.exit_code == 1 and "app-creds/APP_TOKEN ($APP_TOKEN" in missing.stderr
     monkeypatch.setenv("APP_TOKEN", CANARY_GIT)
-    restored = cli("secrets", "apply", "-f", str(manifest), "-o", "json")
+    restored = store_cli("secrets", "apply", "-f", str(manifest), "-o", "json")
     assert restored.exit_code == 0
     (secret,) = json.loads(restored.stdout)["secrets"]
     assert {"key": "APP_TOKEN", "action": "add", "source": "env:APP_TOKEN"} in secret["keys"]
