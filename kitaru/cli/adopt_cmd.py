@@ -59,14 +59,9 @@ def _adopt(names: list[str], file: Path | None, write: bool, output: OutputForma
     if text is not None:
         append_entries(text, [])  # refuse an unappendable file before opening the store
     quiet_zenml()
-    import kitaru.store
     from kitaru.sync.adopt import adopt
 
-    store = kitaru.store.open_store()
-    try:
-        found = adopt(store, names, manifest)
-    finally:
-        store.close()
+    found = adopt(names, manifest)
     for line in found.notes:
         typer.echo(f"note: {for_terminal(line)}", err=True)
     written = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kitaru.errors import KitaruError, SecretNotFoundError
@@ -132,14 +133,25 @@ def entries_for(stored: Sequence[StoredSecret]) -> Adoption:
 
 
 def adopt(
-    store: SecretStore, names: Sequence[str] = (), manifest: Manifest | None = None
+    names: Sequence[str] = (),
+    manifest: Manifest | str | Path | None = None,
+    *,
+    store: SecretStore | None = None,
 ) -> Adoption:
     """Entries for the named secrets (both visibilities of each name), or, with no names,
     for every secret in the store; either way minus those ``manifest`` declares already
-    (name and visibility, whatever their state). One list, then one get per candidate."""
+    (name and visibility, whatever their state). One list, then one get per candidate.
+    The store is opened (and closed) here unless one is given."""
+    from kitaru.sync.pipeline import _store, load
+
+    declared = {(s.name, s.private) for s in load(manifest).secrets} if manifest else set()
+    with _store(store) as opened:
+        return _collect(opened, names, declared)
+
+
+def _collect(store: SecretStore, names: Sequence[str], declared: set[tuple[str, bool]]) -> Adoption:
     from kitaru.store.fetch import fetch_existing
 
-    declared = {(s.name, s.private) for s in manifest.secrets} if manifest else set()
     refs = store.list_all()
     if names:
         unknown = sorted(set(names) - {ref.name for ref in refs})

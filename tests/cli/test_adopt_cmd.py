@@ -144,3 +144,21 @@ def test_adopt_refuses_a_manifest_it_cannot_append_to_before_touching_the_store(
     assert manifest.read_text() == flow
     assert cli("secrets", "adopt").exit_code == 2
     assert cli("secrets", "adopt", "x", "--write").exit_code == 2
+
+
+def test_the_sdk_adopts_the_same_entries(store_cli: Cli, tmp_path: Path) -> None:
+    import sys
+
+    from kitaru.sync import Entry, adopt, append_entries
+
+    assert adopt is sys.modules["kitaru.sync.adopt"].adopt  # the function, not its module
+    _seed(store_cli)
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_bytes(MANIFEST.encode())
+    found = adopt(manifest=manifest)
+    assert found.entries == (
+        Entry("app-creds", False, ("APP_TOKEN", "ON")),
+        Entry("true", True, ("DB_PASSWORD",)),
+    )
+    assert append_entries(MANIFEST, found.entries).startswith(MANIFEST)
+    assert adopt(["managed"]).entries == (Entry("managed", False, ("MANAGED_KEY",)),)
