@@ -2,8 +2,10 @@
 
 Terraform's split: plan decides, apply executes. A declared secret is its name *and*
 visibility: only a stored secret of the declared visibility is ever its target, so a value
-declared private never goes into a public secret (which any co-user may have made). Drift
-is reported, and only fixed where DESIGN.md says so.
+declared private never goes into a public secret (which any co-user may have made), and
+`state: absent` deletes that target alone, never its twin. A create-only key the store
+holds is kept: never compared, never written. Drift is reported, and only fixed where
+DESIGN.md says so.
 """
 
 from __future__ import annotations
