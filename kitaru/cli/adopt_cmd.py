@@ -90,17 +90,18 @@ def _adopt(names: list[str], file: Path | None, write: bool, output: OutputForma
 
 
 def _replace(path: Path, text: str) -> None:
-    """The new text in place of the old in one rename: never a half-written manifest."""
+    """The new text in place of the old in one rename: never a half-written manifest (a
+    symlinked manifest keeps its link; the file it points at is replaced)."""
     import os
     import tempfile
 
-    directory = path.resolve().parent
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".kitaru-adopt-")
+    target = path.resolve()
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".kitaru-adopt-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(text.encode("utf-8"))
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
+        os.chmod(temporary, target.stat().st_mode & 0o7777)
+        os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
