@@ -123,3 +123,51 @@ def test_append_keeps_every_byte_and_reads_back_as_old_plus_new(
 def test_a_manifest_that_cannot_take_a_pure_append_is_refused(text: str, why: str) -> None:
     with pytest.raises(AdoptError, match=why):
         append_entries(text, [Entry("new", False, ("K",))])
+
+
+_stored_names = st.sampled_from(["app", "true", "1.5", "db.creds", "ON", "x-y_z"])
+_stored_keys = st.sets(st.sampled_from(["A", "ON", "NULL", "Y", "B_KEY"]), min_size=1)
+
+
+@given(
+    st.lists(
+        st.tuples(_stored_names, st.booleans(), _stored_keys),
+        unique_by=lambda s: (s[0], s[1]),
+        max_size=5,
+    ),
+    st.sets(st.tuples(_stored_names, st.booleans()), max_size=2),
+)
+@settings(max_examples=100)
+def test_adopted_entries_plan_unchanged_against_the_store_they_came_from(
+    secrets: list[tuple[str, bool, set[str]]], declared: set[tuple[str, bool]]
+) -> None:
+    from kitaru.sync.adopt import adopt
+    from kitaru.sync.pipeline import run
+    from tests.sync.stores import MemoryStore
+
+    value = {key: f"{CANARY}-{key}" for _, _, keys in secrets for key in keys}
+    store = MemoryStore(
+        [
+            StoredSecret(f"id-{i}", name, private, {key: value[key] for key in keys})
+            for i, (name, private, keys) in enumerate(secrets)
+        ]
+    )
+    head = "version: 1\nsecrets:\n" + "".join(
+        f"  - name: {scalar(n)}\n    private: {str(p).lower()}\n    state: absent\n"
+        for n, p in sorted(declared)
+    )
+    head = head if declared else head + "  - name: unrelated\n    state: absent\n"
+    existing, _ = parse_manifest(head, "m.yaml")
+    assert existing is not None
+    found = adopt(manifest=existing, store=store)
+    assert {(e.name, e.private) for e in found.entries} == {
+        (n, p) for n, p, _ in secrets if (n, p) not in declared | {("unrelated", False)}
+    }
+    text = append_entries(head, found.entries)
+    manifest, findings = parse_manifest(text, "m.yaml")
+    assert manifest is not None, findings
+    adopted = {(e.name, e.private) for e in found.entries}
+    done = run(manifest, environ=value, store=store)
+    for secret in done.plan.secrets:
+        if (secret.name, secret.private) in adopted:
+            assert secret.action == "unchanged" and not secret.drift

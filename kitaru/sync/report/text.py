@@ -49,6 +49,8 @@ def _secret_lines(secret: SecretRow, style: _Style) -> list[str]:
     lines = [f"  {style.symbol(symbol)} {for_terminal(secret.label):<40} {word}"]
     if secret.error:
         lines.append(f"      {for_terminal(secret.error)}")
+    if secret.action == "delete" and secret.secret_id:
+        lines.append(f"      the whole secret, id {for_terminal(secret.secret_id)}")
     if secret.writes:
         changed = secret.changed_keys
         lines.extend(_key_line(key, style) for key in changed)
