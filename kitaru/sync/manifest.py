@@ -14,7 +14,7 @@ from typing import Any
 
 from kitaru.checks.findings import Finding
 from kitaru.checks.manifest_rules import Document, check_manifest, read_document
-from kitaru.checks.manifest_schema import KEY, MANIFEST, SECRET, Shape, json_schema
+from kitaru.checks.manifest_schema import KEY, MANIFEST, SECRET, STATES, Shape, json_schema
 from kitaru.checks.text import read_file
 from kitaru.checks.yaml_positions import START, Position
 from kitaru.errors import ManifestError
@@ -63,6 +63,10 @@ class SecretSpec:
     @property
     def visibility(self) -> str:
         return visibility_word(self.private)
+
+    def __post_init__(self) -> None:
+        if self.state not in STATES:  # a model built by hand skipped the rules
+            raise ValueError(f"state must be one of {', '.join(STATES)}")
 
     @property
     def absent(self) -> bool:

@@ -106,7 +106,7 @@ def resolve(
         skipped: list[str] = []
         unset: dict[str, str] = {}
         create_only = spec.create_only_keys()
-        for key in spec.keys:
+        for key in () if spec.absent else spec.keys:  # a secret to delete reads no values
             variable = key.env_var
             if _present(environ.get(variable)):
                 values[key.key] = environ[variable]
@@ -133,7 +133,7 @@ def resolve(
                 prune=spec.prune,
                 values=values,
                 sources=sources,
-                declared=tuple(key.key for key in spec.keys),
+                declared=() if spec.absent else tuple(key.key for key in spec.keys),
                 skipped=tuple(skipped),
                 position=spec.position,
                 key_positions={key.key: key.position for key in spec.keys},

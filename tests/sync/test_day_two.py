@@ -197,3 +197,31 @@ def test_mcps_value_blind_plan_shows_the_delete_and_never_applies() -> None:
     assert {"key": "TOKEN", "action": "kept", "source": "env:TOKEN"} in secrets["app"]["keys"]
     assert store.writes == 0
     assert CANARY_OLD not in json.dumps(view) and CANARY_NEW not in json.dumps(view)
+
+
+def test_the_manifest_model_built_by_hand_has_the_same_capabilities() -> None:
+    from kitaru.sync.manifest import KeySpec, SecretSpec
+
+    by_hand = Manifest(
+        1,
+        (
+            SecretSpec("old", state="absent", keys=(KeySpec("IGNORED"),)),
+            SecretSpec("app", (KeySpec("TOKEN", create_only=True),)),
+        ),
+    )
+    store = _mixed_store()
+    done = run(by_hand, apply=True, environ={"TOKEN": CANARY_NEW}, store=store)
+    assert [s.action for s in done.plan.secrets] == ["delete", "unchanged"]
+    assert "id-old" not in store.secrets and "id-twin" in store.secrets
+    assert store.secrets["id-app"].values["TOKEN"] == CANARY_OLD
+    with pytest.raises(ValueError, match="state must be one of present, absent"):
+        SecretSpec("x", state="gone")
+
+
+def test_adopt_costs_one_list_and_one_get_per_candidate() -> None:
+    from kitaru.sync.adopt import adopt
+
+    store = CountingStore(_mixed_store())
+    found = adopt(manifest=manifest(MIXED), store=store)
+    assert [(e.name, e.private) for e in found.entries] == [("old", True)]
+    assert store.take() == {"list_all": 1, "get": 1}
