@@ -13,7 +13,7 @@ from kitaru.errors import KitaruError, UsageError
 
 def adopt_command(
     names: list[str] | None = typer.Argument(
-        None, metavar="[NAME]...", help="Secrets to adopt, by exact name (both visibilities)."
+        None, metavar="NAME", help="Secrets to adopt, by exact name (both visibilities)."
     ),
     file: Path | None = typer.Option(
         None,
