@@ -210,7 +210,7 @@ def _update(
     drift: list[Drift] = list(shadowed)
     set_values: dict[str, str] = {}
     missing: list[str] = []
-    for key in secret.declared:
+    for key in dict.fromkeys([*secret.declared, *secret.values]):  # declared order
         if key in secret.create_only and key in stored.values:
             # Stored (readable or not): kept as it is, never compared with the source.
             keys.append(KeyPlan(key, "kept", secret.sources.get(key)))
