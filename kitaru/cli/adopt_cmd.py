@@ -25,6 +25,12 @@ def adopt_command(
     write: bool = typer.Option(
         False, "--write", help="Append the entries to the -f manifest, keeping its text as is."
     ),
+    private: bool | None = typer.Option(
+        None,
+        "--private/--public",
+        help="Adopt only private (or only public) secrets [default: both].",
+        show_default=False,
+    ),
     output: OutputFormat = OUTPUT_OPTION,
 ) -> None:
     """Print manifest entries (name, visibility, key names; never values) for secrets that
@@ -39,16 +45,19 @@ def adopt_command(
       kitaru secrets adopt -f secrets.yaml            # every secret it does not declare
       kitaru secrets adopt -f secrets.yaml --write    # append them to secrets.yaml
       kitaru secrets adopt -f secrets.yaml -o json
+      kitaru secrets adopt team-openai --private     # only the private one
     """
     with reported_errors():
         if not names and file is None:
             raise UsageError("give secret names, or -f MANIFEST to adopt what it lacks")
         if write and file is None:
             raise UsageError("--write needs -f MANIFEST: the file to append to")
-        _adopt(names or [], file, write, output)
+        _adopt(names or [], file, write, private, output)
 
 
-def _adopt(names: list[str], file: Path | None, write: bool, output: OutputFormat) -> None:
+def _adopt(
+    names: list[str], file: Path | None, write: bool, private: bool | None, output: OutputFormat
+) -> None:
     from kitaru.naming import shown_path
     from kitaru.safe_text import for_terminal
     from kitaru.sync.adopt import append_entries, entries_text
@@ -61,7 +70,7 @@ def _adopt(names: list[str], file: Path | None, write: bool, output: OutputForma
     quiet_zenml()
     from kitaru.sync.adopt import adopt
 
-    found = adopt(names, manifest)
+    found = adopt(names, manifest, private=private)
     for line in found.notes:
         typer.echo(f"note: {for_terminal(line)}", err=True)
     written = None

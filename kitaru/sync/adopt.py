@@ -136,28 +136,35 @@ def adopt(
     names: Sequence[str] = (),
     manifest: Manifest | str | Path | None = None,
     *,
+    private: bool | None = None,
     store: SecretStore | None = None,
 ) -> Adoption:
-    """Entries for the named secrets (both visibilities of each name), or, with no names,
-    for every secret in the store; either way minus those ``manifest`` declares already
-    (name and visibility, whatever their state). One list, then one get per candidate.
-    The store is opened (and closed) here unless one is given."""
+    """Entries for the named secrets (both visibilities of each name, or only ``private``'s),
+    or, with no names, for every secret in the store; either way minus those ``manifest``
+    declares already (name and visibility, whatever their state). One list, then one get
+    per candidate. The store is opened (and closed) here unless one is given."""
     from kitaru.sync.pipeline import _store, load
 
     declared = {(s.name, s.private) for s in load(manifest).secrets} if manifest else set()
     with _store(store) as opened:
-        return _collect(opened, names, declared)
+        return _collect(opened, names, declared, private)
 
 
-def _collect(store: SecretStore, names: Sequence[str], declared: set[tuple[str, bool]]) -> Adoption:
+def _collect(
+    store: SecretStore,
+    names: Sequence[str],
+    declared: set[tuple[str, bool]],
+    private: bool | None,
+) -> Adoption:
     from kitaru.store.fetch import fetch_existing
 
-    refs = store.list_all()
+    refs = [ref for ref in store.list_all() if private is None or ref.private == private]
     if names:
         unknown = sorted(set(names) - {ref.name for ref in refs})
         if unknown:
             raise SecretNotFoundError(
-                f"no secret named {', '.join(shown(n) for n in unknown)} that you can see"
+                f"no {'' if private is None else visibility_word(private) + ' '}secret named "
+                f"{', '.join(shown(n) for n in unknown)} that you can see"
             )
         refs = [ref for ref in refs if ref.name in set(names)]
     candidates = [ref for ref in refs if (ref.name, ref.private) not in declared]

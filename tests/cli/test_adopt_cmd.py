@@ -96,6 +96,10 @@ def test_adopt_by_name_prints_entries_and_json_gives_them_as_data(store_cli: Cli
         {"name": "app-creds", "private": False, "keys": ["APP_TOKEN", "ON"]},
         {"name": "true", "private": True, "keys": ["DB_PASSWORD"]},
     ]
+    only = store_cli("secrets", "adopt", "true", "app-creds", "--private", "-o", "json")
+    assert only.exit_code == 1 and "no private secret named 'app-creds'" in only.stderr
+    private = store_cli("secrets", "adopt", "true", "--private", "-o", "json")
+    assert [s["name"] for s in json.loads(private.stdout)["secrets"]] == ["true"]
     unknown = store_cli("secrets", "adopt", "no-such-secret")
     assert unknown.exit_code == 1 and "no-such-secret" in unknown.stderr
     assert_no_value(all_output([text, data, unknown]))
