@@ -92,8 +92,15 @@ def _adopt(
     if not found.entries:
         typer.echo("Nothing to adopt.", err=True)
     elif written is not None:
-        labels = ", ".join(for_terminal(entry.label) for entry in found.entries)
-        typer.echo(f"Appended {len(found.entries)} secret(s) to {shown_path(file)}: {labels}")
+        from kitaru.sync.report.words import MAX_LISTED_UNMANAGED as MAX_LISTED
+
+        labels = ", ".join(for_terminal(entry.label) for entry in found.entries[:MAX_LISTED])
+        more = (
+            f" and {len(found.entries) - MAX_LISTED} more"
+            if len(found.entries) > MAX_LISTED
+            else ""
+        )
+        typer.echo(f"Appended {len(found.entries)} secret(s) to {shown_path(file)}: {labels}{more}")
     else:
         typer.echo(entries_text(found.entries), nl=False)
 
