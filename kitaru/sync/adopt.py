@@ -106,8 +106,11 @@ def _problem(secret: StoredSecret) -> str | None:
         text = "version: 1\nsecrets:\n" + entry_text(entry)
     except ValueError:
         return "its name or a key cannot be written as YAML"
+    from kitaru.checks.validate import validate_manifest
     from kitaru.sync.manifest import parse_manifest
 
+    if any(finding.is_error for finding in validate_manifest(text, "<adopt>")):
+        return "its entry would not pass `kitaru secrets validate` (e.g. keys equal ignoring case)"
     manifest, _ = parse_manifest(text, "<adopt>")
     if manifest is None or [k.key for k in manifest.secrets[0].keys] != list(entry.keys):
         return "it does not pass the manifest's rules"

@@ -49,6 +49,7 @@ def test_store_names_and_keys_the_grammar_cannot_hold_are_skipped_with_a_quoted_
         StoredSecret("k2", "cred-key", False, {"ghp_" + "a1B2" * 9: CANARY}),
         StoredSecret("k3", "empty", True, {}),
         StoredSecret("k4", "true", True, {"ON": CANARY, "B": None}),
+        StoredSecret("k5", "cased", False, {"API_KEY": CANARY, "api_key": CANARY}),  # KS203
     ]
     found = entries_for(stored)
     assert found.entries == (Entry("true", True, ("B", "ON")),)
@@ -59,6 +60,7 @@ def test_store_names_and_keys_the_grammar_cannot_hold_are_skipped_with_a_quoted_
         assert name not in text or is_quotable(name)
     assert "ghp_" not in text and CANARY not in text
     assert "skipped public secret 'bad-key': 1 of its key names" in text
+    assert "skipped public secret 'cased': its entry would not pass" in text
 
 
 def _manifest(secrets: list[dict[str, object]], comment: str, crlf: bool, trailing: bool) -> str:
