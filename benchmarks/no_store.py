@@ -20,7 +20,18 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from validate import FLOOR, KITARU, PYTHON, REPO, Case, machine_line, take_turns
 
-COMMANDS = ["set", "show", "list", "delete", "plan", "apply", "validate", "validate-env", "schema"]
+COMMANDS = [
+    "set",
+    "show",
+    "list",
+    "delete",
+    "plan",
+    "apply",
+    "adopt",
+    "validate",
+    "validate-env",
+    "schema",
+]
 TARGET_RATIO = 1.0
 
 

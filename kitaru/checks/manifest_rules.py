@@ -16,7 +16,15 @@ from typing import Any
 
 from kitaru.checks.credentials import looks_like_credential
 from kitaru.checks.findings import Finding
-from kitaru.checks.manifest_schema import KEY, MANIFEST, SCHEMA_VERSION, SECRET, Kind, Shape
+from kitaru.checks.manifest_schema import (
+    ABSENT_FIELDS,
+    KEY,
+    MANIFEST,
+    SCHEMA_VERSION,
+    SECRET,
+    Kind,
+    Shape,
+)
 from kitaru.checks.text import decode, not_utf8
 from kitaru.checks.yaml_positions import START, Loc, Position, PositionedYaml, TooLarge, mark
 from kitaru.naming import (
@@ -206,8 +214,25 @@ def _check_key_entries(check: _Checker, keys: list[Any], keys_loc: Loc) -> None:
                 check.at(entry_loc),
                 "KS004",
                 "each key must be a key name (e.g. OPENAI_API_KEY) "
-                "or a mapping {key, from, optional}",
+                "or a mapping {key, from, optional, create_only}",
             )
+
+
+def _check_state(check: _Checker, secret: dict[str, Any], loc: Loc) -> bool:
+    """``keys`` is required unless ``state: absent``, which says which secret and nothing
+    about keys (a delete has none to read). False when the keys need no further checks."""
+    if secret.get("state") != "absent":
+        if "keys" not in secret:
+            check.add(check.at(loc), "KS005", "missing required field 'keys'")
+        return True
+    for name in secret:
+        if name in SECRET.names and name not in ABSENT_FIELDS:
+            message = (
+                f"'{name}' is not allowed with `state: absent`: the secret is deleted, so it "
+                f"takes only {', '.join(ABSENT_FIELDS)}"
+            )
+            check.add(check.tree.key_at((*loc, name)), "KS004", message)
+    return False
 
 
 def _check_structure(check: _Checker, data: dict[str, Any]) -> None:
@@ -223,6 +248,8 @@ def _check_structure(check: _Checker, data: dict[str, Any]) -> None:
             check.add(check.at(loc), "KS004", "each secret must be a mapping {name, keys, ...}")
             continue
         _check_fields(check, secret, loc, SECRET)
+        if not _check_state(check, secret, loc):
+            continue
         keys_loc: Loc = (*loc, "keys")
         if keys_loc in check.suppressed or "keys" not in secret:
             continue

@@ -16,6 +16,10 @@ from typing import Any
 from kitaru.naming import KEY_PATTERN, MAX_NAME_LENGTH, SAFE_NAME_PATTERN
 
 SCHEMA_VERSION = 1
+STATES = ("present", "absent")
+# What a `state: absent` secret may say besides its state: which secret (name, visibility).
+# Anything about keys is a contradiction there (`manifest_rules` reports it as KS004).
+ABSENT_FIELDS = ("name", "private", "state")
 
 
 class Kind(str, Enum):
@@ -27,6 +31,7 @@ class Kind(str, Enum):
     version = "the number 1"
     secrets = "a list of secrets"
     keys = "a list of key names"
+    state = "present or absent"
 
     def accepts(self, value: Any) -> bool:
         """Type check for scalar kinds; lists and the version have rules of their own."""
@@ -36,6 +41,8 @@ class Kind(str, Enum):
             return value is None or isinstance(value, str)
         if self is Kind.boolean:
             return isinstance(value, bool)
+        if self is Kind.state:
+            return value in STATES
         return True
 
 
@@ -99,6 +106,13 @@ KEY = Shape(
             "When the variable is unset, skip the key instead of failing.",
             default=False,
         ),
+        Field(
+            "create_only",
+            Kind.boolean,
+            "Write the value only when the key is missing; a stored value is never "
+            "overwritten (for credentials rotated outside git).",
+            default=False,
+        ),
     ),
 )
 SECRET = Shape(
@@ -126,7 +140,25 @@ SECRET = Shape(
             "Let `apply --prune` remove stored keys not declared here.",
             default=False,
         ),
-        Field("keys", Kind.keys, "Key names, or {key, from, optional}.", required=True),
+        Field(
+            "keys",
+            Kind.keys,
+            "Key names, or {key, from, optional, create_only}. Required unless `state: absent`.",
+            default=(),
+        ),
+        Field(
+            "state",
+            Kind.state,
+            "present (default): the secret must exist; absent: `apply` deletes the secret of "
+            "this name and visibility (then give no keys).",
+            default="present",
+        ),
+        Field(
+            "create_only",
+            Kind.boolean,
+            "Every key is create-only: written when missing, never overwritten.",
+            default=False,
+        ),
     ),
 )
 MANIFEST = Shape(
@@ -171,6 +203,8 @@ def _property(field: Field) -> dict[str, Any]:
         out["anyOf"] = [_STRING, {"type": "null"}]
     elif field.kind is Kind.boolean:
         out["type"] = "boolean"
+    elif field.kind is Kind.state:
+        out.update(enum=list(STATES), type="string")
     elif field.kind is Kind.version:
         out.update(const=SCHEMA_VERSION, type="integer")
     elif field.kind is Kind.secrets:
@@ -179,7 +213,7 @@ def _property(field: Field) -> dict[str, Any]:
         bare = {**_STRING, "pattern": KEY_PATTERN.pattern}
         out.update(items={"anyOf": [bare, _ref(KEY)]}, minItems=1, type="array")
     if not field.required:
-        out["default"] = field.default
+        out["default"] = list(field.default) if isinstance(field.default, tuple) else field.default
     if field.pattern is not None:
         out["pattern"] = field.pattern
     if field.max_length is not None:
@@ -188,13 +222,26 @@ def _property(field: Field) -> dict[str, Any]:
 
 
 def _object(shape: Shape) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "additionalProperties": False,
         "description": shape.description,
         "properties": {field.name: _property(field) for field in shape.fields},
         "required": [field.name for field in shape.fields if field.required],
         "title": shape.title,
         "type": "object",
+    }
+    if shape is SECRET:
+        out.update(_state_rule())
+    return out
+
+
+def _state_rule() -> dict[str, Any]:
+    """`keys` is required unless `state: absent`, which allows only ``ABSENT_FIELDS``."""
+    others = [name for name in SECRET.names if name not in ABSENT_FIELDS]
+    return {
+        "if": {"properties": {"state": {"const": "absent"}}, "required": ["state"]},
+        "then": {"properties": dict.fromkeys(others, False)},
+        "else": {"required": ["keys"]},
     }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from kitaru.cli import secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli import adopt_cmd, secrets_cmd, sync_cmd, validate_cmd
 from kitaru.cli.fast_help import FastHelpCommand, FastHelpGroup, with_fast_help
 from kitaru.cli.usage import InputSafeGroup
 
@@ -37,6 +37,7 @@ _COMMANDS: list[tuple[str, Callable[..., None], type[Any], dict[str, Any] | None
     ("delete", secrets_cmd.delete_command, FastHelpCommand, None),
     ("plan", sync_cmd.plan_command, _SYNC, None),
     ("apply", sync_cmd.apply_command, _SYNC, None),
+    ("adopt", adopt_cmd.adopt_command, FastHelpCommand, None),
     ("validate", validate_cmd.validate_command, FastHelpCommand, None),
     ("validate-env", validate_cmd.validate_env_command, FastHelpCommand, None),
     ("schema", validate_cmd.schema_command, FastHelpCommand, None),

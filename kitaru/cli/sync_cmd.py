@@ -139,8 +139,8 @@ def apply_command(
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
 ) -> None:
-    """Create and update secrets to match the manifest; never deletes a secret and never
-    changes the visibility of an existing one.
+    """Create and update secrets to match the manifest; deletes only a secret declared
+    `state: absent` (that name and visibility) and never changes an existing one's visibility.
 
     \b
     Examples:

@@ -29,8 +29,11 @@ def _drift(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def _action(secret: Mapping[str, Any]) -> str:
-    """create / skip for a new secret; any stored one is "exists", changed or not."""
-    return str(secret["action"]) if secret["id"] is None else "exists"
+    """create / skip for a new secret; any stored one is "exists", changed or not, unless
+    the manifest declares it absent ("delete": a fact no value decides)."""
+    if secret["id"] is None or secret["action"] == "delete":
+        return str(secret["action"])
+    return "exists"
 
 
 def _secret(secret: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,6 +78,7 @@ def value_blind(report: Mapping[str, Any]) -> dict[str, Any]:
             "create": actions.count("create"),
             "exists": actions.count("exists"),
             "skip": actions.count("skip"),
+            "delete": actions.count("delete"),
             "drift": sum(1 for d in drift if d["kind"] not in INFORMATIONAL),
             "unmanaged": len(report["unmanaged"]),
         },

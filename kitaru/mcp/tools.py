@@ -1,7 +1,8 @@
 """The tools: create secrets and read their metadata through the SDK, one call at a time.
 
-There is deliberately no tool that deletes a secret or returns a value: an agent may
-store a credential it was handed, but it can neither read one back nor destroy one.
+There is deliberately no tool that deletes a secret, applies a manifest (whose
+`state: absent` entries delete) or returns a value: an agent may store a credential it was
+handed, but it can neither read one back nor destroy one.
 """
 
 from __future__ import annotations
@@ -65,11 +66,13 @@ equals the source. Values come from this server's environment, then the .env fil
 or the manifest's env_file). Only regular files of at most 1 MiB under the server's root
 directory (kitaru-mcp --root, default its working directory) are read; relative paths are
 resolved from that root. Returns (format_version 1, values_compared false): per secret the
-action (create, exists, skip), per key the action (add, present, remove) and the source of its
-value, and drift other than value drift. targets limits the plan to those manifest secrets
-(a name the manifest does not declare is an error); max_age (e.g. 90d; units s, m, h, d) adds
-an age drift finding for each stored secret not updated for longer. To apply a plan the user
-runs `kitaru secrets apply`. {NO_VALUES}"""
+action (create, exists, skip, or delete for a secret the manifest declares `state: absent`),
+per key the action (add, present, remove, or kept for a create-only key the store holds) and
+the source of its value, and drift other than value drift. targets limits the plan to those
+manifest secrets (a name the manifest does not declare is an error); max_age (e.g. 90d; units
+s, m, h, d) adds an age drift finding for each stored secret not updated for longer. This
+server never applies a plan nor deletes: to apply it the user runs `kitaru secrets apply`.
+{NO_VALUES}"""
 
 SecretName = Annotated[
     str, Field(description="The secret's name, e.g. openai-creds (at most 255 characters).")

@@ -7,6 +7,7 @@ SDK use, without the CLI::
     manifest = load_manifest("secrets.yaml")   # ManifestError lists every problem
     pending = plan(manifest)                   # reads the store, writes nothing
     result = apply(pending)                    # one write per changed secret
+    found = adopt(manifest="secrets.yaml")     # entries for secrets it does not declare
 
     plan("secrets.yaml", out="plan.json")      # a saved plan (no values), then later:
     apply(plan_file="plan.json")               # StalePlanError, nothing written, if moved
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 from kitaru.lazy import keep_over_submodules, lazy_exports
 
 if TYPE_CHECKING:
+    from kitaru.sync.adopt import Adoption, Entry, adopt, append_entries, entries_text
     from kitaru.sync.apply import ApplyResult
     from kitaru.sync.manifest import (
         Manifest,
@@ -34,6 +36,11 @@ if TYPE_CHECKING:
     from kitaru.sync.saved_plan import StalePlanError
 
 _LAZY = {
+    "adopt": "kitaru.sync.adopt",
+    "append_entries": "kitaru.sync.adopt",
+    "entries_text": "kitaru.sync.adopt",
+    "Adoption": "kitaru.sync.adopt",
+    "Entry": "kitaru.sync.adopt",
     "plan": "kitaru.sync.pipeline",
     "apply": "kitaru.sync.pipeline",
     "Plan": "kitaru.sync.plan",
@@ -47,12 +54,17 @@ _LAZY = {
 }
 
 __all__ = [
+    "Adoption",
     "ApplyResult",
+    "Entry",
     "Manifest",
     "Plan",
     "StalePlanError",
+    "adopt",
+    "append_entries",
     "apply",
     "check_manifest",
+    "entries_text",
     "load_manifest",
     "manifest_json_schema",
     "parse_manifest",
@@ -63,4 +75,4 @@ __all__ = [
 __getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 # The functions `plan` and `apply` share their names with submodules: importing
 # `kitaru.sync.plan` (as `kitaru.sync.pipeline` does) must not replace the function.
-keep_over_submodules(__name__, ("plan", "apply"))
+keep_over_submodules(__name__, ("plan", "apply", "adopt"))

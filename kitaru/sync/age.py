@@ -17,6 +17,8 @@ def _aged(secret: SecretPlan, max_age: timedelta, now: datetime) -> SecretPlan:
     updated = secret.updated
     if secret.secret_id is None or updated is None or now - updated <= max_age:
         return secret  # nothing stored yet, a store that keeps no times, or young enough
+    if secret.action == "delete":
+        return secret  # on its way out: rotating it would be wasted work
     message = (
         f"not updated for longer than --max-age {duration_text(max_age)} "
         f"(last updated {relative(updated, now)}, {iso(updated)}); rotate its values"

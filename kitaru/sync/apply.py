@@ -1,4 +1,7 @@
-"""Execute a plan: one write per changed secret, none for the rest, never a delete.
+"""Execute a plan: one write per changed secret, none for the rest.
+
+The only delete is of a secret the manifest declares ``state: absent``, by the ID the
+plan found for that exact name and visibility, checked again just before.
 
 Each secret's change is a single create or update call, so no secret is ever half
 written. A failure on one secret is recorded and the others still run; re-running
@@ -12,12 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kitaru.errors import InvalidSecretError, KitaruError
+from kitaru.errors import InvalidSecretError, KitaruError, SecretNotFoundError
 from kitaru.store.base import SecretStore
 from kitaru.store.create_races import create_or_update
 from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
+from kitaru.sync.sources import missing_values
 
-Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
+Status = Literal["created", "updated", "deleted", "unchanged", "skipped", "failed", "planned"]
+WRITTEN: frozenset[str] = frozenset({"created", "updated", "deleted"})
 Progress = Callable[[int, int, SecretPlan], None]
 
 
@@ -30,7 +35,7 @@ class SecretOutcome:
 
     @property
     def applied(self) -> bool:
-        return self.status in ("created", "updated", "unchanged", "skipped")
+        return self.status in ("created", "updated", "deleted", "unchanged", "skipped")
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class ApplyResult:
 
 def preflight(plan: Plan) -> None:
     """Problems that would fail a write are found before the first one is made."""
+    if plan.missing:  # a plan made by hand (the pipeline refuses these before apply)
+        raise missing_values(plan.missing, None)
     problems = oversized(plan)
     if problems:
         raise InvalidSecretError("; ".join(problems) + ". Nothing was written.")
@@ -70,10 +77,29 @@ def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
     return SecretOutcome(secret, "created" if created else "updated", written.id)
 
 
+def _delete(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
+    """Delete the planned ID only while it is still the declared name and visibility (a
+    secret renamed since the plan is not the one declared); gone already is unchanged."""
+    assert secret.secret_id is not None  # a planned delete always has its target's ID
+    current = [ref for ref in store.find(secret.name) if ref.id == secret.secret_id]
+    if not current:
+        return SecretOutcome(secret, "unchanged")
+    if current[0].private != secret.private:
+        message = "its visibility changed since the plan; nothing was deleted"
+        return SecretOutcome(secret, "failed", secret.secret_id, message)
+    try:
+        store.delete(secret.secret_id)
+    except SecretNotFoundError:  # deleted by someone else in between: the same end state
+        return SecretOutcome(secret, "unchanged")
+    return SecretOutcome(secret, "deleted", secret.secret_id)
+
+
 def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
     try:
         if secret.action == "create":
             return _create(store, secret)
+        if secret.action == "delete":
+            return _delete(store, secret)
         if secret.action == "update" and secret.secret_id is not None:
             updated = store.update(
                 secret.secret_id,
@@ -125,5 +151,5 @@ def execute(
     written = {id(o.plan): o for o in run_bounded(store, changes, work)} if changes else {}
     outcomes = tuple(written.get(id(s)) or _write(store, s) for s in plan.secrets)
     left = tuple(d for o in outcomes for d in o.plan.drift_left(o.applied)) + plan.unmanaged
-    writes = sum(1 for o in written.values() if o.status in ("created", "updated"))
+    writes = sum(1 for o in written.values() if o.status in WRITTEN)
     return ApplyResult(plan, outcomes, writes, False, left)

@@ -14,7 +14,7 @@ from typing import Any
 
 from kitaru.checks.findings import Finding
 from kitaru.checks.manifest_rules import Document, check_manifest, read_document
-from kitaru.checks.manifest_schema import KEY, MANIFEST, SECRET, Shape, json_schema
+from kitaru.checks.manifest_schema import KEY, MANIFEST, SECRET, STATES, Shape, json_schema
 from kitaru.checks.text import read_file
 from kitaru.checks.yaml_positions import START, Position
 from kitaru.errors import ManifestError
@@ -40,6 +40,7 @@ class KeySpec:
     key: str
     from_: str | None = None
     optional: bool = False
+    create_only: bool = False  # see SecretSpec.create_only_keys
     position: Position = field(default=START, compare=False)
 
     @property
@@ -52,14 +53,28 @@ class SecretSpec:
     """A secret the manifest manages: its name, visibility and key names, never values."""
 
     name: str
-    keys: tuple[KeySpec, ...]
+    keys: tuple[KeySpec, ...] = ()
     private: bool = False
     prune: bool = False
+    state: str = "present"  # "absent": apply deletes the secret of this name and visibility
+    create_only: bool = False  # every key create-only
     position: Position = field(default=START, compare=False)
 
     @property
     def visibility(self) -> str:
         return visibility_word(self.private)
+
+    def __post_init__(self) -> None:
+        if self.state not in STATES:  # a model built by hand skipped the rules
+            raise ValueError(f"state must be one of {', '.join(STATES)}")
+
+    @property
+    def absent(self) -> bool:
+        return self.state == "absent"
+
+    def create_only_keys(self) -> frozenset[str]:
+        """Keys written only when missing: a stored value is kept, never compared."""
+        return frozenset(k.key for k in self.keys if k.create_only or self.create_only)
 
 
 @dataclass(frozen=True)
@@ -99,7 +114,7 @@ def _build(document: Document, path: str) -> Manifest:
                 **_fields(KEY, {"key": entry} if isinstance(entry, str) else entry),
                 position=document.position("secrets", i, "keys", j),
             )
-            for j, entry in enumerate(raw["keys"])
+            for j, entry in enumerate(raw.get("keys", ()))
         )
         fields = {**_fields(SECRET, raw), "keys": keys}
         secrets.append(SecretSpec(**fields, position=document.position("secrets", i)))

@@ -1,5 +1,6 @@
-"""Observed state: one paged list, then one get per declared secret that exists (and the
-caller's user ID, only when a declared secret has a twin of the other visibility).
+"""Observed state: one paged list, then one get per declared secret that exists (none for
+one declared absent: it is deleted by ID), and the caller's user ID, only when a declared
+secret has a twin of the other visibility.
 
 Which stored secret each declaration maps to (its target) is decided here, once; the
 planner reads it from ``Observed`` instead of working it out again.
@@ -80,12 +81,13 @@ def observe(store: SecretStore, desired: Desired) -> Observed:
     refs = store.list_all()
     targets = pick_targets(desired.secrets, refs)
     ids: dict[str, None] = {}  # ordered and de-duplicated in one pass
-    for secret in desired.secrets:
+    present = [secret for secret in desired.secrets if not secret.absent]
+    for secret in present:  # a secret declared absent is deleted by ID: no get
         ref = targets[(secret.name, secret.private)].ref
         if ref is not None:
             ids[ref.id] = None
     fetched = fetch_existing(store, ids)
     # Who the caller is matters only to tell them a shadowing secret is their own copy.
-    shadowing = any(target.shadowed is not None for target in targets.values())
+    shadowing = any(targets[(s.name, s.private)].shadowed is not None for s in present)
     user_id = store.current_user_id() if shadowing else None
     return Observed(tuple(refs), targets, {secret.id: secret for secret in fetched}, user_id)

@@ -22,7 +22,7 @@ from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import observe
 from kitaru.sync.plan import Plan, make_plan
-from kitaru.sync.sources import Desired, resolve
+from kitaru.sync.sources import Desired, missing_values, resolve
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
@@ -149,6 +149,8 @@ def run(
         on_resolved(desired)
     with _store(store) as opened:
         pending = make_plan(desired, observe(opened, desired), prune=prune)
+        if pending.missing:  # create-only keys the store lacks, without a value
+            raise missing_values(pending.missing, desired.env_file)
         pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)
         if replay is not None:
             replay.check(pending, manifest_sha256=digest, env_file=desired.env_file)

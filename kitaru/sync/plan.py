@@ -2,8 +2,10 @@
 
 Terraform's split: plan decides, apply executes. A declared secret is its name *and*
 visibility: only a stored secret of the declared visibility is ever its target, so a value
-declared private never goes into a public secret (which any co-user may have made). Drift
-is reported, and only fixed where DESIGN.md says so.
+declared private never goes into a public secret (which any co-user may have made), and
+`state: absent` deletes that target alone, never its twin. A create-only key the store
+holds is kept: never compared, never written. Drift is reported, and only fixed where
+DESIGN.md says so.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from kitaru.store.base import StoredSecret
 from kitaru.sync.observe import Observed, Target
 from kitaru.sync.sources import Desired, DesiredSecret
 
-Action = Literal["create", "update", "unchanged", "skip"]
-KeyAction = Literal["add", "change", "remove", "unchanged"]
+Action = Literal["create", "update", "delete", "unchanged", "skip"]
+# "kept": a create-only key the store holds; its value is never compared nor written.
+KeyAction = Literal["add", "change", "remove", "unchanged", "kept"]
+WRITING_ACTIONS: frozenset[str] = frozenset({"create", "update", "delete"})
 DriftKind = Literal[
     "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age"
 ]
@@ -79,17 +83,25 @@ class SecretPlan:
     # The target's times as fetched (None for a secret to create): age, stale saved plans.
     created: datetime | None = None
     updated: datetime | None = None
+    # Create-only keys to write that have no source value (one missing-value line each):
+    # the pipeline refuses such a plan, as ``resolve`` refuses other missing values.
+    missing: tuple[str, ...] = ()
 
     @property
     def writes(self) -> bool:
-        return self.action in ("create", "update")
+        return self.action in WRITING_ACTIONS
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """Create-only keys left as stored (informational: not drift, not a change)."""
+        return tuple(key.key for key in self.keys if key.action == "kept")
 
     @property
     def label(self) -> str:
         return f"{self.name} ({visibility_word(self.private)})"
 
     def changed_keys(self) -> list[KeyPlan]:
-        return [key for key in self.keys if key.action != "unchanged"]
+        return [key for key in self.keys if key.action not in ("unchanged", "kept")]
 
     def drift_left(self, applied: bool) -> list[Drift]:
         """Drift that remains after this secret was (or was not) applied."""
@@ -128,6 +140,11 @@ class Plan:
         return bool(self.changes)
 
     @property
+    def missing(self) -> list[str]:
+        """Every create-only key that must be written and has no value (see SecretPlan)."""
+        return [line for secret in self.secrets for line in secret.missing]
+
+    @property
     def has_drift(self) -> bool:
         """Drift worth a non-zero ``--detailed-exitcode`` (see ``Drift.counts``)."""
         return any(d.counts for d in self.drift)
@@ -160,6 +177,22 @@ def _shadowed(secret: DesiredSecret, target: Target, user_id: str | None) -> tup
     return (drift,)
 
 
+def _absent(secret: DesiredSecret, target: Target) -> SecretPlan:
+    """`state: absent`: delete the stored secret of exactly this name and visibility (its
+    twin of the other visibility is another secret: never touched, never claimed)."""
+    ref = target.ref
+    return SecretPlan(
+        name=secret.name,
+        private=secret.private,
+        action="unchanged" if ref is None else "delete",
+        secret_id=None if ref is None else ref.id,
+        stored_private=None if ref is None else ref.private,
+        position=secret.position,
+        created=None if ref is None else ref.created,
+        updated=None if ref is None else ref.updated,
+    )
+
+
 def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPlan:
     keys = tuple(KeyPlan(key, "add", secret.sources[key]) for key in secret.values)
     return SecretPlan(
@@ -172,6 +205,7 @@ def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPl
         drift=shadowed,
         size_after=secret_size(secret.values),
         position=secret.position,
+        missing=tuple(secret.unset.values()),
     )
 
 
@@ -188,7 +222,18 @@ def _update(
     keys: list[KeyPlan] = []
     drift: list[Drift] = list(shadowed)
     set_values: dict[str, str] = {}
-    for key, value in secret.values.items():
+    missing: list[str] = []
+    for key in dict.fromkeys([*secret.declared, *secret.values]):  # declared order
+        if key in secret.create_only and key in stored.values:
+            # Stored (readable or not): kept as it is, never compared with the source.
+            keys.append(KeyPlan(key, "kept", secret.sources.get(key)))
+            continue
+        if key in secret.unset:  # create-only, missing in the store, and no value
+            missing.append(secret.unset[key])
+            continue
+        if key not in secret.values:  # optional and unset
+            continue
+        value = secret.values[key]
         source = secret.sources[key]
         if key not in stored.values:
             keys.append(KeyPlan(key, "add", source))
@@ -234,6 +279,7 @@ def _update(
         position=secret.position,
         created=stored.created,
         updated=stored.updated,
+        missing=tuple(missing),
     )
 
 
@@ -243,6 +289,10 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
     claimed: set[str] = set()
     for secret in desired.secrets:
         target = observed.target(secret)
+        if secret.absent:
+            claimed.update(ref.id for ref in (target.ref,) if ref is not None)
+            plans.append(_absent(secret, target))
+            continue
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
         stored = observed.stored(secret)
         shadowed = _shadowed(secret, target, observed.user_id)

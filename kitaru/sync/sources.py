@@ -34,6 +34,11 @@ class DesiredSecret:
     skipped: tuple[str, ...] = ()  # optional keys whose variable is unset
     position: Position = START
     key_positions: Mapping[str, Position] = field(default_factory=dict)
+    absent: bool = False  # `state: absent`: the secret must not exist (no keys)
+    create_only: frozenset[str] = frozenset()  # keys written only when missing
+    # Required create-only keys whose variable is unset -> the missing-value line to
+    # report, only if the store lacks the key too (known after observing it).
+    unset: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def visibility(self) -> str:
@@ -99,7 +104,9 @@ def resolve(
         values: dict[str, str] = {}
         sources: dict[str, str] = {}
         skipped: list[str] = []
-        for key in spec.keys:
+        unset: dict[str, str] = {}
+        create_only = spec.create_only_keys()
+        for key in () if spec.absent else spec.keys:  # a secret to delete reads no values
             variable = key.env_var
             if _present(environ.get(variable)):
                 values[key.key] = environ[variable]
@@ -112,7 +119,11 @@ def resolve(
             else:
                 line = key.position.line
                 where = f"{manifest.path}:{line}"
-                missing.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)}, {where})")
+                entry = f"{named(spec.name)}/{named(key.key)} (${named(variable)}, {where})"
+                if key.key in create_only:
+                    unset[key.key] = entry  # fine if the store holds the key already
+                else:
+                    missing.append(entry)
             if key.key in values and not is_utf8(values[key.key]):
                 not_text.append(f"{named(spec.name)}/{named(key.key)} (${named(variable)})")
         secrets.append(
@@ -122,10 +133,13 @@ def resolve(
                 prune=spec.prune,
                 values=values,
                 sources=sources,
-                declared=tuple(key.key for key in spec.keys),
+                declared=() if spec.absent else tuple(key.key for key in spec.keys),
                 skipped=tuple(skipped),
                 position=spec.position,
                 key_positions={key.key: key.position for key in spec.keys},
+                absent=spec.absent,
+                create_only=create_only,
+                unset=unset,
             )
         )
     if not_text:
@@ -134,9 +148,15 @@ def resolve(
             f"encode as UTF-8); nothing was written: {', '.join(not_text)}"
         )
     if missing:
-        where = "the environment" + (f" or {dotenv_path}" if dotenv_path else "")
-        raise MissingValuesError(
-            f"{len(missing)} required value(s) not set (or empty) in {where}; "
-            f"nothing was written: {', '.join(missing)}"
-        )
+        raise missing_values(missing, dotenv_path)
     return Desired(manifest.path, tuple(secrets), str(dotenv_path) if dotenv_path else None)
+
+
+def missing_values(missing: list[str], dotenv_path: str | Path | None) -> MissingValuesError:
+    """The one error for required values without a source (``resolve``'s, and the
+    pipeline's for create-only keys the store turned out to lack)."""
+    where = "the environment" + (f" or {dotenv_path}" if dotenv_path else "")
+    return MissingValuesError(
+        f"{len(missing)} required value(s) not set (or empty) in {where}; "
+        f"nothing was written: {', '.join(missing)}"
+    )

@@ -44,7 +44,9 @@ def test_schema_describes_version_one() -> None:
     assert schema["properties"]["version"]["const"] == 1
     assert schema["additionalProperties"] is False
     secret = schema["$defs"]["SecretSpec"]
-    assert set(secret["properties"]) == {"name", "private", "prune", "keys"}
+    assert set(secret["properties"]) == {"name", "private", "prune", "keys", "state", "create_only"}
+    assert secret["properties"]["state"]["enum"] == ["present", "absent"]
+    assert secret["else"] == {"required": ["keys"]}
     items = secret["properties"]["keys"]["items"]["anyOf"]
     assert {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"} in items
 
@@ -55,7 +57,7 @@ _value = st.one_of(_scalar, st.lists(_scalar, max_size=2), st.just({"key": "A_KE
 _key_entry = st.one_of(
     st.sampled_from(["A_KEY", "B_KEY", "c_key", 3, None]),
     st.dictionaries(
-        st.sampled_from(["key", "from", "optional", "opt", "value"]),
+        st.sampled_from(["key", "from", "optional", "create_only", "opt", "value"]),
         st.one_of(_scalar, st.sampled_from(["A_KEY", "B_KEY", "FROM_VAR"])),
         max_size=3,
     ),
@@ -67,6 +69,8 @@ _secret = st.one_of(
             "private": st.one_of(st.booleans(), _scalar),
             "prune": st.one_of(st.booleans(), _scalar),
             "keys": st.one_of(st.lists(_key_entry, max_size=3), _scalar),
+            "state": st.sampled_from(["present", "absent", "gone", None]),
+            "create_only": st.one_of(st.booleans(), _scalar),
             "privte": _scalar,
         },
     ),
@@ -97,7 +101,17 @@ def _plain(manifest: Manifest) -> dict[str, Any]:
                 "name": s.name,
                 "private": s.private,
                 "prune": s.prune,
-                "keys": [{"key": k.key, "from": k.from_, "optional": k.optional} for k in s.keys],
+                "state": s.state,
+                "create_only": s.create_only,
+                "keys": [
+                    {
+                        "key": k.key,
+                        "from": k.from_,
+                        "optional": k.optional,
+                        "create_only": k.create_only,
+                    }
+                    for k in s.keys
+                ],
             }
             for s in manifest.secrets
         ],
@@ -105,8 +119,8 @@ def _plain(manifest: Manifest) -> dict[str, Any]:
 
 
 def _with_defaults(document: dict[str, Any]) -> dict[str, Any]:
-    defaults = {"private": False, "prune": False}
-    key_defaults = {"from": None, "optional": False}
+    defaults = {"private": False, "prune": False, "state": "present", "create_only": False}
+    key_defaults = {"from": None, "optional": False, "create_only": False}
     return {
         "version": document["version"],
         "env_file": document.get("env_file"),
@@ -116,7 +130,7 @@ def _with_defaults(document: dict[str, Any]) -> dict[str, Any]:
                 **secret,
                 "keys": [
                     {**key_defaults, **({"key": k} if isinstance(k, str) else k)}
-                    for k in secret["keys"]
+                    for k in secret.get("keys", [])
                 ],
             }
             for secret in document["secrets"]

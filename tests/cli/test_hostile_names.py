@@ -78,3 +78,18 @@ def test_an_error_quoting_a_stored_name_is_escaped(cli: Cli, hostile: dict[str, 
     assert result.exit_code == 1
     assert_safe_output(result.stderr, "text")
     assert result.stderr.count("\n") == 1
+
+
+def test_adopt_skips_hostile_names_and_keys_and_its_notes_are_safe(
+    cli: Cli, hostile: dict[str, str], tmp_path: Path
+) -> None:
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text("version: 1\nsecrets:\n  - name: other\n    keys: [OTHER]\n")
+    for fmt in ("text", "json"):
+        result = cli("secrets", "adopt", "-f", str(manifest), "-o", fmt)
+        assert result.exit_code == 0, result.stderr
+        assert_safe_output(result.stdout, fmt)
+        assert_safe_output(result.stderr, "text")
+        assert result.stderr.count("note: skipped") == len(hostile)
+    payload = json.loads(result.stdout)
+    assert payload["secrets"] == [] and len(payload["notes"]) == len(hostile)

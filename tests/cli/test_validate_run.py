@@ -124,7 +124,7 @@ def test_github_format(cli: Cli, tmp_path: Path) -> None:
         f"::warning file={escaped},line=4,col=12,title=kitaru KS202::KS202 key api_key is not "
         "UPPER_CASE; environment variables are conventionally written API_KEY",
         f"::error file={escaped},line=5,col=5,title=kitaru KS003::KS003 unknown field 'extra'; "
-        "allowed: name, private, prune, keys",
+        "allowed: name, private, prune, keys, state, create_only",
     ]
 
 

@@ -133,3 +133,23 @@ def test_root_must_be_a_directory(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip().endswith("not a directory")
+
+
+def test_the_plan_tool_shows_a_declared_removal_and_deletes_nothing(
+    mcp_server: McpServer, mcp_store: KitaruEnv
+) -> None:
+    create_secret("retired", {"RETIRED_TOKEN": f"{CANARY}-retired"})
+    root = under_root(mcp_store, "absent")
+    (root / "secrets.yaml").write_text(
+        "version: 1\nsecrets:\n  - name: retired\n    state: absent\n"
+    )
+    result = plan(mcp_server, manifest_path="absent/secrets.yaml")
+    assert not result.is_error, result  # type: ignore[attr-defined]
+    report = result.structured_content  # type: ignore[attr-defined]
+    (secret,) = report["secrets"]
+    assert (secret["name"], secret["action"]) == ("retired", "delete")
+    assert report["summary"]["delete"] == 1
+    from kitaru.secrets import list_secrets
+
+    assert "retired" in [s.name for s in list_secrets()]  # planned, never applied
+    assert CANARY not in str(report)

@@ -38,7 +38,14 @@ def test_the_view_keeps_what_no_value_decides() -> None:
     secret = StoredSecret("1", "app", False, {"K": "old"}, "me")
     report = report_data(make_plan(desired, Observed.of(desired, [secret.ref], [secret])))
     view = value_blind(report)
-    assert view["summary"] == {"create": 1, "exists": 1, "skip": 0, "drift": 1, "unmanaged": 0}
+    assert view["summary"] == {
+        "create": 1,
+        "exists": 1,
+        "skip": 0,
+        "delete": 0,
+        "drift": 1,
+        "unmanaged": 0,
+    }
     app, fresh = view["secrets"]
     assert (app["action"], fresh["action"]) == ("exists", "create")
     assert [(k["key"], k["action"]) for k in app["keys"]] == [("K", "present"), ("ADDED", "add")]

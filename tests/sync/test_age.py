@@ -52,3 +52,8 @@ def test_age_drift_is_fixed_only_by_a_write() -> None:
     written = replace(secret, action="update")
     assert written.drift_left(applied=True) == []
     assert [d.kind for d in written.drift_left(applied=False)] == ["age"]
+
+
+def test_a_secret_on_its_way_out_is_not_age_drift() -> None:
+    leaving = replace(_secret("old", NOW - timedelta(days=400)), action="delete")
+    assert not with_age(Plan("m.yaml", (leaving,)), NOW, timedelta(days=1)).drift

@@ -21,3 +21,11 @@ def test_a_bad_manifest_is_reported_without_importing_zenml(tmp_path: Path) -> N
     modules = imported_modules(RUN.format(args=["secrets", "apply", "-f", str(path)]))
     assert "kitaru.sync.manifest" in modules
     assert "zenml" not in modules
+
+
+def test_adopt_refuses_an_unappendable_manifest_without_importing_zenml(tmp_path: Path) -> None:
+    path = tmp_path / "flow.yaml"
+    path.write_text("version: 1\nsecrets: []\n")
+    modules = imported_modules(RUN.format(args=["secrets", "adopt", "-f", str(path), "--write"]))
+    assert "kitaru.sync.adopt" in modules
+    assert "zenml" not in modules and "httpx" not in modules

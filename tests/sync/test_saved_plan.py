@@ -247,3 +247,16 @@ def test_no_value_or_digest_of_one_in_a_plan_file_or_report(
     for value in drawn:
         for form in _encodings(value):
             assert all(form not in text for text in texts)
+
+
+def test_a_secret_to_delete_that_changed_since_the_plan_makes_it_stale(tmp_path: Path) -> None:
+    store = ClockStore()
+    old = store.create("old-creds", {"K": "v"}, private=False)
+    path = tmp_path / "secrets.yaml"
+    path.write_text("version: 1\nsecrets:\n  - name: old-creds\n    state: absent\n")
+    plan = _save(path, store)
+    assert [s["action"] for s in json.loads(plan.read_text())["body"]["secrets"]] == ["delete"]
+    store.update(old.id, {"K": "rotated-since"}, [])
+    (reason,) = _stale(plan, store)
+    assert reason.startswith("old-creds (public): changed in the store after the plan was made")
+    assert old.id in store.secrets

@@ -56,6 +56,18 @@ def _change_detail(secret: SecretRow) -> str:
     return f"{secret.action} {secret.label}" + (f": {', '.join(parts)}" if parts else "")
 
 
+def _kept_annotation(view: ReportView, secret: SecretRow) -> str | None:
+    """Create-only keys kept as stored: news, not drift (a notice, never a warning)."""
+    if not secret.kept or secret.failed:
+        return None
+    from kitaru.sync.report.words import KEPT_WORDS
+
+    line, col = secret.position
+    message = f"{secret.label}: {KEPT_WORDS}: {', '.join(secret.kept)}"
+    title = "kitaru create-only keys kept"
+    return annotation("notice", message, file=view.manifest, line=line, col=col, title=title)
+
+
 def _secret_annotation(view: ReportView, secret: SecretRow) -> str | None:
     line, col = secret.position
     if secret.failed:
@@ -92,6 +104,7 @@ def render_github(view: ReportView) -> str:
     from kitaru.sync.report.words import MAX_LISTED_UNMANAGED, summary_sentence
 
     lines = [a for a in (_secret_annotation(view, s) for s in view.secrets) if a is not None]
+    lines.extend(a for a in (_kept_annotation(view, s) for s in view.secrets) if a is not None)
     lines.extend(_drift_annotation(view, item) for item in view.drift)
     if view.unmanaged:
         names = [u.name for u in view.unmanaged][:MAX_LISTED_UNMANAGED]

@@ -67,6 +67,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "update": counts.update,
         "unchanged": counts.unchanged,
         "skip": counts.skip,
+        "delete": counts.delete,
         "drift": counts.drift,
         "unmanaged": counts.unmanaged,
         "changes": counts.changes,
@@ -83,6 +84,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         payload["dry_run"] = view.dry_run
         summary["writes"] = counts.outcomes.writes
         summary["failed"] = counts.outcomes.failed
+        summary["deleted"] = counts.outcomes.deleted
         summary["drift_left"] = counts.outcomes.drift_left
     payload["summary"] = summary
     payload["secrets"] = [_secret(view, secret) for secret in view.secrets]

@@ -9,11 +9,19 @@ from __future__ import annotations
 from kitaru.naming import visibility_word
 from kitaru.safe_text import markdown_code, markdown_text
 from kitaru.sync.report.view import ReportView, SecretRow
-from kitaru.sync.report.words import KEY_SYMBOL, after_apply, state_word, summary_sentence
+from kitaru.sync.report.words import (
+    KEPT_WORDS,
+    KEY_SYMBOL,
+    after_apply,
+    state_word,
+    summary_sentence,
+)
 
 
 def _keys_cell(secret: SecretRow) -> str:
     changed = [f"{KEY_SYMBOL[k.action]} {markdown_code(k.key)}" for k in secret.changed_keys]
+    if secret.kept:
+        changed.append(f"{KEPT_WORDS}: {', '.join(map(markdown_code, secret.kept))}")
     return ", ".join(changed) or "-"
 
 

@@ -14,6 +14,7 @@ from kitaru.safe_text import for_terminal
 from kitaru.sync.report.view import DriftRow, KeyRow, ReportView, SecretRow
 from kitaru.sync.report.words import (
     ACTION_SYMBOL,
+    KEPT_WORDS,
     KEY_SYMBOL,
     MAX_LISTED_UNMANAGED,
     state_word,
@@ -54,12 +55,16 @@ def _secret_lines(secret: SecretRow, style: _Style, now: datetime | None) -> lis
     lines = [head]
     if secret.error:
         lines.append(f"      {for_terminal(secret.error)}")
+    if secret.action == "delete" and secret.secret_id:
+        lines.append(f"      the whole secret, id {for_terminal(secret.secret_id)}")
     if secret.writes:
         changed = secret.changed_keys
         lines.extend(_key_line(key, style) for key in changed)
         unchanged = len(secret.keys) - len(changed)
         if unchanged:
             lines.append(f"      ({unchanged} unchanged key(s))")
+    if secret.kept:
+        lines.append(f"      {KEPT_WORDS}: {', '.join(map(for_terminal, secret.kept))}")
     if secret.skipped:
         skipped = ", ".join(map(for_terminal, secret.skipped))
         lines.append(f"      optional, not set: {skipped}")

@@ -16,6 +16,7 @@ from kitaru.naming import visibility_word
 from kitaru.sync.apply import ApplyResult, SecretOutcome, Status
 from kitaru.sync.plan import (
     INFORMATIONAL,
+    WRITING_ACTIONS,
     Action,
     Drift,
     DriftKind,
@@ -83,7 +84,7 @@ class SecretRow:
 
     @property
     def writes(self) -> bool:
-        return self.action in ("create", "update")
+        return self.action in WRITING_ACTIONS
 
     @property
     def failed(self) -> bool:
@@ -91,7 +92,12 @@ class SecretRow:
 
     @property
     def changed_keys(self) -> tuple[KeyRow, ...]:
-        return tuple(key for key in self.keys if key.action != "unchanged")
+        return tuple(key for key in self.keys if key.action not in ("unchanged", "kept"))
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """Create-only keys the store holds, left as they are (informational)."""
+        return tuple(key.key for key in self.keys if key.action == "kept")
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class Outcomes:
     updated: int
     unchanged: int
     failed: int
+    deleted: int
     writes: int
     drift_left: int  # drift still there afterwards (all of it after a dry run)
 
@@ -117,6 +124,7 @@ class Outcomes:
 class Summary:
     create: int
     update: int
+    delete: int
     unchanged: int
     skip: int
     drift: int
@@ -207,12 +215,14 @@ def build(plan: Plan, result: ApplyResult | None = None) -> ReportView:
             updated=result.count("updated"),
             unchanged=result.count("unchanged"),
             failed=len(result.failed),
+            deleted=result.count("deleted"),
             writes=result.writes,
             drift_left=_listed(result.drift_left),
         )
     summary = Summary(
         create=plan.count("create"),
         update=plan.count("update"),
+        delete=plan.count("delete"),
         unchanged=plan.count("unchanged"),
         skip=plan.count("skip"),
         drift=_listed(plan.drift),

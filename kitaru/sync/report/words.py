@@ -11,10 +11,12 @@ from kitaru.sync.report.view import DriftRow, ReportView
 MAX_LISTED_UNMANAGED = 20
 
 KEY_SYMBOL = {"add": "+", "change": "~", "remove": "-", "unchanged": "="}
-ACTION_SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "skip": "."}
+ACTION_SYMBOL = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "skip": "."}
+KEPT_WORDS = "create-only, kept as stored"  # a kept key: its value is never compared
 STATUS_WORD = {
     "created": "created",
     "updated": "updated",
+    "deleted": "deleted",
     "unchanged": "unchanged",
     "skipped": "skipped (no values)",
     "failed": "FAILED",
@@ -39,14 +41,16 @@ def summary_sentence(view: ReportView) -> str:
     outcomes = summary.outcomes
     if outcomes is None or view.dry_run:
         head = "Dry run" if outcomes is not None else "Plan"
-        counts = (
-            f"{summary.create} to create, {summary.update} to update, {summary.unchanged} unchanged"
-        )
+        counts = f"{summary.create} to create, {summary.update} to update"
+        if summary.delete:
+            counts += f", {summary.delete} to delete"
+        counts += f", {summary.unchanged} unchanged"
         if summary.skip:
             counts += f", {summary.skip} skipped (no values)"
         return f"{head}: {counts}; {tail}"
+    deleted = f"{outcomes.deleted} deleted, " if outcomes.deleted else ""
     return (
-        f"Apply: {outcomes.created} created, {outcomes.updated} updated, "
+        f"Apply: {outcomes.created} created, {outcomes.updated} updated, {deleted}"
         f"{outcomes.unchanged} unchanged, {outcomes.failed} failed "
         f"({outcomes.writes} write(s)); {outcomes.drift_left} drift finding(s) left; "
         f"{summary.unmanaged} unmanaged secret(s) in the store."
