@@ -1,0 +1,145 @@
+"""Benchmark (issue 18): what `kitaru secrets run NAME -- true` costs over reading the same
+secret with `kitaru secrets show NAME --show-values`, embedded and against a server.
+
+Both cases are whole processes that open the store and read the secret's values; `run`
+then merges them into an environment and spawns (and waits for) a no-op child. Cases
+take turns, one run each per round (benchmarks/validate.py's `take_turns`: wall and
+CPU, medians), so load from other jobs spreads over both. `--redact` (the child's
+output through pipes and the filter) is shown too. The server is a real local ZenML
+server on loopback (tests/server/zenml_server.py), reached as a service account with an
+API key through kitaru's default client.
+
+Target: `run` at most 1.05x `show` (wall), on each store.
+
+Run:  .venv/bin/python benchmarks/run_overhead.py [--rounds 11]
+Writes benchmarks/results-run.md (and prints it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from validate import KITARU, Case, machine_line, take_turns  # noqa: E402
+
+from tests.conftest import isolation_env  # noqa: E402
+from tests.server.zenml_server import ZenMLServer, provision  # noqa: E402
+
+RESULTS = REPO / "benchmarks" / "results-run.md"
+SECRET = "bench-app-creds"
+VALUES = ["--APP_API_KEY=bench-key-0123456789", "--APP_URL=https://example.invalid", "--APP_ID=7"]
+TARGET_RATIO = 1.05
+
+
+@contextmanager
+def environment(variables: dict[str, str]) -> Iterator[None]:
+    """Every case's process gets exactly this environment (Case inherits ours)."""
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def cases(store: str) -> list[Case]:
+    return [
+        Case(
+            f"{store}: kitaru secrets show NAME --show-values",
+            [KITARU, "secrets", "show", SECRET, "--show-values"],
+        ),
+        Case(
+            f"{store}: kitaru secrets run NAME -- true",
+            [KITARU, "secrets", "run", SECRET, "--", "true"],
+        ),
+        Case(
+            f"{store}: kitaru secrets run NAME --redact -- true",
+            [KITARU, "secrets", "run", SECRET, "--redact", "--", "true"],
+        ),
+    ]
+
+
+def measure(store: str, env: dict[str, str], rounds: int) -> list[Case]:
+    with environment(env):
+        subprocess.run([KITARU, "secrets", "set", SECRET, *VALUES], check=True, capture_output=True)
+        return take_turns(cases(store), rounds)
+
+
+def report(groups: list[list[Case]], rounds: int) -> str:
+    rows, verdicts = [], []
+    for group in groups:
+        show = group[0]
+        for case in group:
+            ratio = case.wall_median / show.wall_median
+            rows.append(
+                f"| {case.name} | {case.wall_median:.3f} | {ratio:.3f}x "
+                f"| {case.cpu_median:.3f} | {case.cpu_median / show.cpu_median:.3f}x |"
+            )
+        run_ratio = group[1].wall_median / show.wall_median
+        store = show.name.split(":")[0]
+        met = "met" if run_ratio <= TARGET_RATIO else "NOT met"
+        verdicts.append(f"- {store}: `run` is **{run_ratio:.3f}x** `show` ({met}).")
+    return "\n".join(
+        [
+            "# `kitaru secrets run`: overhead over reading the same secret",
+            "",
+            "Each case is a new process, timed from spawn to exit; cases take turns, one run "
+            f"each per round, {rounds} rounds (after one unrecorded warm-up run each). "
+            "Medians; ratios are to `show --show-values` on the same store in the same run.",
+            "",
+            "Repeat: `.venv/bin/python benchmarks/run_overhead.py`",
+            "",
+            "| case | wall (s) | wall / show | CPU (s) | CPU / show |",
+            "|---|---|---|---|---|",
+            *rows,
+            "",
+            f"Target: `run` of a no-op child at most {TARGET_RATIO:.2f}x `show`:",
+            *verdicts,
+            "- CPU is kitaru's and its child's together (the kernel's rusage of the process "
+            "and what it waited for). `run` imports only the child runner and the merge rule "
+            "on top of what `show` loads, and spawns with `posix_spawn`.",
+            "",
+            machine_line(),
+            "",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=11)
+    options = parser.parse_args()
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "KITARU_"))}
+    with tempfile.TemporaryDirectory(prefix="kitaru-run-bench-") as tmp:
+        root = Path(tmp)
+        print("embedded store", flush=True)
+        embedded = measure("embedded", {**base, **isolation_env(root / "embedded")}, options.rounds)
+        (root / "server").mkdir()
+        server = ZenMLServer(root / "server")
+        server.start()
+        try:
+            robot = provision(server, root / "server").robot
+            print("server", flush=True)
+            env = {**base, **isolation_env(root / "client"), **robot.store_env(server.url)}
+            served = measure("server", env, options.rounds)
+        finally:
+            server.stop()
+    text = report([embedded, served], options.rounds)
+    RESULTS.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
