@@ -122,9 +122,14 @@ def _wait(pid: int) -> int:
         if done:
             return status
         info = signal.sigtimedwait(_WAITED, 1.0)
-        # si_code <= 0: sent by kill() or sigqueue(); > 0: by the kernel (the terminal).
-        if info is not None and info.si_signo in FORWARDED and info.si_code <= 0:
+        if info is not None and forwardable(info):
             _send(pid, info.si_signo)
+
+
+def forwardable(info: signal.struct_siginfo) -> bool:
+    """Pass it on? si_code <= 0: a process sent it (kill, sigqueue) to kitaru alone;
+    > 0: the kernel did, i.e. the terminal, which signals the child as well."""
+    return info.si_signo in FORWARDED and info.si_code <= 0
 
 
 def _drain_pending() -> None:

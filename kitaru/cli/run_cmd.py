@@ -32,6 +32,10 @@ class RunCommand(FastHelpCommand):  # type: ignore[misc,valid-type]
         parsed: list[str] = super().parse_args(ctx, args)
         return parsed
 
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces: list[str] = super().collect_usage_pieces(ctx)
+        return [*pieces, "-- CMD [ARGS]..."]
+
 
 class ExportFormat(str, Enum):
     dotenv = "dotenv"
@@ -41,7 +45,7 @@ class ExportFormat(str, Enum):
 
 
 NAMES_ARGUMENT = typer.Argument(
-    None, metavar="[NAME]...", help="Secrets by exact name or full ID.", show_default=False
+    None, metavar="NAME", help="Secrets by exact name or full ID.", show_default=False
 )
 FILE_OPTION = typer.Option(
     None, "-f", "--file", metavar="MANIFEST", help="Every secret of this manifest (stored values)."
