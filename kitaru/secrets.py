@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
+from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError, UsageError
 from kitaru.models import Secret, SecretSummary
 from kitaru.naming import check_name, check_values, is_utf8, shown, visibility_word
 from kitaru.naming import is_uuid as _is_uuid
@@ -377,7 +377,6 @@ def manifest_environment(
 ) -> Environment:
     """The stored values of a manifest's secrets (each of its declared visibility), or of
     the ``targets`` among them; a target the manifest does not declare is an error."""
-    from kitaru.errors import UsageError
     from kitaru.sync.manifest import load_manifest
 
     manifest = load_manifest(manifest_path)
