@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         delete_secret,
         get_secret,
         list_secrets,
+        secret_environment,
         set_secret,
     )
 
@@ -30,6 +31,7 @@ _EXPORTS = {
     "get_secret": "kitaru.secrets",
     "list_secrets": "kitaru.secrets",
     "delete_secret": "kitaru.secrets",
+    "secret_environment": "kitaru.secrets",
     "Secret": "kitaru.models",
     "SecretSummary": "kitaru.models",
     "KitaruError": "kitaru.errors",
@@ -49,6 +51,7 @@ __all__ = [
     "flow",
     "get_secret",
     "list_secrets",
+    "secret_environment",
     "set_secret",
 ]
 

@@ -304,3 +304,87 @@ def delete_secret(
     found = delete_secret_found(name_or_id, private=private, store=store)
     warn_shadowed(found)
     return found.result
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What ``secret_environment`` found: the variables, which secrets gave them (in the
+    order asked) and the public twins passed over for the caller's private secrets."""
+
+    variables: dict[str, str]
+    secrets: list[SecretSummary]
+    shadowed: list[SecretRef]
+
+
+def _environment(
+    store: SecretStore, wanted: list[tuple[str, bool | None]], override: bool
+) -> Environment:
+    from kitaru.environment import SecretValues, merge
+
+    read: list[Secret] = []
+    shadowed: list[SecretRef] = []
+    seen: set[str] = set()
+    for name_or_id, private in wanted:
+        found = resolve(store, str(name_or_id), private)
+        if found.result.id in seen:
+            continue  # the same secret asked twice (by name and ID) gives its keys once
+        seen.add(found.result.id)
+        secret = to_secret(found.result)
+        for observer in _read_observers:
+            observer(secret)
+        read.append(secret)
+        if found.shadowed is not None:
+            shadowed.append(found.shadowed)
+    variables = merge(
+        [SecretValues(s.name, s.values, s.unavailable_keys) for s in read], override=override
+    )
+    return Environment(variables, [s.summary() for s in read], shadowed)
+
+
+def secret_environment_found(
+    *names_or_ids: str,
+    private: bool | None = None,
+    override: bool = False,
+    store: SecretStore | None = None,
+) -> Environment:
+    """``secret_environment``, also telling which secrets and public twins were involved."""
+    wanted = [(name, private) for name in names_or_ids]
+    return _environment(store or open_store(), wanted, override)
+
+
+def secret_environment(
+    *names_or_ids: str,
+    private: bool | None = None,
+    override: bool = False,
+    store: SecretStore | None = None,
+) -> dict[str, str]:
+    """Every key of these secrets as environment variables (``os.environ``-style).
+
+    Each is found exactly as ``get_secret`` finds it. A key two of them provide is an
+    error naming both, unless ``override`` (the later one wins); a withheld value, a key
+    that is not a variable name or a value holding NUL is an error.
+    """
+    found = secret_environment_found(*names_or_ids, private=private, override=override, store=store)
+    for twin in found.shadowed:
+        warn_shadowed(Found(None, twin))
+    return found.variables
+
+
+def manifest_environment(
+    manifest_path: str,
+    targets: list[str] | None = None,
+    *,
+    override: bool = False,
+    store: SecretStore | None = None,
+) -> Environment:
+    """The stored values of a manifest's secrets (each of its declared visibility), or of
+    the ``targets`` among them; a target the manifest does not declare is an error, and a
+    secret it declares ``state: absent`` gives nothing."""
+    from kitaru.sync import targets as targeting
+    from kitaru.sync.manifest import load_manifest
+
+    manifest = targeting.only(load_manifest(manifest_path), targets or ())
+    wanted: list[tuple[str, bool | None]] = [
+        (spec.name, spec.private) for spec in manifest.secrets if not spec.absent
+    ]
+    return _environment(store or open_store(), wanted, override)

@@ -56,7 +56,19 @@ def test_help_imports_no_zenml(args: list[str]) -> None:
     assert "rich" not in modules
 
 
-COMMANDS = ["set", "show", "list", "delete", "plan", "apply", "validate", "validate-env", "schema"]
+COMMANDS = [
+    "set",
+    "show",
+    "list",
+    "delete",
+    "run",
+    "export",
+    "plan",
+    "apply",
+    "validate",
+    "validate-env",
+    "schema",
+]
 
 
 @pytest.mark.parametrize(

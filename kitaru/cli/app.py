@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from kitaru.cli import adopt_cmd, secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli import adopt_cmd, run_cmd, secrets_cmd, sync_cmd, validate_cmd
 from kitaru.cli.fast_help import FastHelpCommand, FastHelpGroup, with_fast_help
 from kitaru.cli.usage import InputSafeGroup
 
@@ -35,6 +35,8 @@ _COMMANDS: list[tuple[str, Callable[..., None], type[Any], dict[str, Any] | None
     ("show", secrets_cmd.show_command, FastHelpCommand, None),
     ("list", secrets_cmd.list_command, FastHelpCommand, None),
     ("delete", secrets_cmd.delete_command, FastHelpCommand, None),
+    ("run", run_cmd.run_command, run_cmd.RunCommand, None),
+    ("export", run_cmd.export_command, FastHelpCommand, None),
     ("plan", sync_cmd.plan_command, _SYNC, None),
     ("apply", sync_cmd.apply_command, _SYNC, None),
     ("adopt", adopt_cmd.adopt_command, FastHelpCommand, None),

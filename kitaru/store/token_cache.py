@@ -30,6 +30,7 @@ import threading
 import time
 from pathlib import Path
 
+from kitaru.private_file import write_private
 from kitaru.safe_text import for_terminal
 from kitaru.store.server_config import ServerConfig
 from kitaru.store.token_expiry import expired
@@ -117,23 +118,6 @@ def _read_private(path: Path) -> str:
         return handle.read(64 * 1024)
 
 
-def _write_private(path: Path, text: str, *, replace: bool) -> None:
-    """Write a 0600 file atomically; without ``replace``, an existing one wins."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-    try:
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-        if replace:
-            os.replace(temporary, path)
-        else:
-            with contextlib.suppress(FileExistsError):
-                os.link(temporary, path)
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
-
-
 def notice(reason: str) -> None:
     """One line on stderr per reason and process."""
     with _notice_lock:
@@ -151,7 +135,7 @@ def cache_key(tokens: Path, create: bool) -> bytes | None:
     """The cache's random HMAC key (made on first save), or None when there is none."""
     path = tokens / KEY_FILE
     if create and not path.exists():
-        _write_private(path, secrets.token_hex(32), replace=False)
+        write_private(path, secrets.token_hex(32), replace=False)
     try:
         text = _read_private(path).strip()
     except FileNotFoundError:
@@ -234,7 +218,7 @@ class TokenCache:
             "expires_at": expires_at,
         }
         with contextlib.suppress(OSError):
-            _write_private(path, json.dumps(payload), replace=True)
+            write_private(path, json.dumps(payload), replace=True)
 
     def forget(self) -> None:
         path = self._entry(create=False)

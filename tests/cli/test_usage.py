@@ -14,6 +14,8 @@ BAD_CALLS = [
     (["secrets", "show", "a", "b"], 2, "unexpected extra argument", "kitaru secrets show"),
     (["secrets", "validate", "--format", "xml"], 2, "'--format'", "kitaru secrets validate"),
     (["secrets", "plan", "--bogus"], 1, "No such option: --bogus", "kitaru secrets plan"),
+    (["secrets", "run", "--bogus", "--", "x"], 2, "No such option: --bogus", "kitaru secrets run"),
+    (["secrets", "export", "x", "--format", "xml"], 2, "'--format'", "kitaru secrets export"),
 ]
 
 

@@ -29,6 +29,8 @@ COMMANDS = [
     ["secrets", "show", "app"],
     ["secrets", "set", "app", "--APP_KEY=x"],
     ["secrets", "delete", "app"],
+    ["secrets", "run", "app", "--", "true"],
+    ["secrets", "export", "app"],
     ["secrets", "plan", "-f", "secrets.yaml"],
     ["secrets", "apply", "-f", "secrets.yaml"],
 ]
