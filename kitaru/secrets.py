@@ -14,7 +14,8 @@ from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.create_races import create_or_update
-from kitaru.store.fetch import fetch_existing
+from kitaru.store.failures import ValuesMissingError
+from kitaru.store.fetch import run_bounded
 
 log = logging.getLogger("kitaru")
 T = TypeVar("T")
@@ -276,12 +277,50 @@ def describe_secret(
     return found.result
 
 
-def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
-    """Every secret the caller may see, with key names, sorted by name then visibility."""
+def list_secrets(*, keys: bool = False, store: SecretStore | None = None) -> list[SecretSummary]:
+    """Every secret the caller may see, sorted by name then visibility.
+
+    By default from the paged listing alone (one request per 10,000 secrets): name, ID,
+    visibility and times, with ``keys=None``. ``keys=True`` also reads each secret for its
+    key names (one read per secret, as many at once as the store allows); a secret whose
+    creation was interrupted is then ``incomplete`` with no keys.
+    """
     store = store or open_store()
-    secrets = fetch_existing(store, [ref.id for ref in store.list_all()])
-    summaries = (to_secret(s).summary(incomplete=s.incomplete) for s in secrets)
+    refs = store.list_all()
+    listed = (_listed(ref) for ref in refs) if not keys else _with_keys(store, refs)
+    summaries = [summary for summary in listed if summary is not None]
     return sorted(summaries, key=lambda s: (s.name, s.private, s.id))
+
+
+def _listed(ref: SecretRef, *, orphaned: bool = False) -> SecretSummary:
+    """A listed secret's metadata without reading it (``keys`` None: not read)."""
+    return SecretSummary(
+        name=ref.name,
+        id=ref.id,
+        private=ref.private,
+        keys=[] if orphaned else None,
+        created=ref.created,
+        updated=ref.updated,
+        incomplete=orphaned,
+        orphaned=orphaned,
+    )
+
+
+def _with_keys(store: SecretStore, refs: list[SecretRef]) -> list[SecretSummary | None]:
+    """Each listed secret read for its key names; one a server holds no values for
+    (orphaned by an interrupted create) is marked so, one deleted meanwhile is left out."""
+
+    def read(ref: SecretRef) -> SecretSummary | None:
+        try:
+            stored = store.get(ref.id)
+        except ValuesMissingError:
+            return _listed(ref, orphaned=True)
+        except SecretNotFoundError:
+            return None
+        summary = to_secret(stored).summary(incomplete=stored.incomplete)
+        return summary.model_copy(update={"created": stored.created, "updated": stored.updated})
+
+    return run_bounded(store, refs, read)
 
 
 def delete_secret_found(

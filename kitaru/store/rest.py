@@ -13,14 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from kitaru.store import failures
-from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.base import LIST_PAGE_SIZE, SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import patch, update_until_kept
 from kitaru.store.rest_auth import ServerConnection
 from kitaru.store.rest_models import CurrentUser, SecretPage, SecretResource, ServerInfo
 from kitaru.store.rest_transport import parse
 
-PAGE_SIZE = 1000
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 def _secret_path(secret_id: str, action: str) -> str:
