@@ -145,6 +145,26 @@ def _progress_bar() -> Callable[[int, int, SecretPlan], None]:
     return show
 
 
+class _Read:
+    """A declared secret being read, by name: what the progress line shows."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def _read_progress() -> Callable[[int, int, str], None]:
+    """``[reading 3/120] name`` on stderr while a long plan reads declared secrets."""
+    from kitaru.cli.terminal import Progress
+
+    bar = Progress(sys.stderr, "reading")
+
+    def show(done: int, total: int, name: str) -> None:
+        if Progress.wanted(sys.stderr, total):
+            bar(done, total, _Read(name))
+
+    return show
+
+
 def _run(
     file: Path,
     env_file: Path | None,
@@ -169,6 +189,7 @@ def _run(
                 dry_run=dry_run,
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
+                on_read=_read_progress(),
             )
         except KitaruError as err:
             _report_failure(err, output)

@@ -15,9 +15,10 @@ from typing import Literal
 from kitaru.errors import InvalidSecretError, KitaruError
 from kitaru.store.base import SecretStore
 from kitaru.store.create_races import create_or_update
+from kitaru.store.failures import VALUES_LOST_MESSAGE
 from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
 
-Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned"]
+Status = Literal["created", "updated", "unchanged", "skipped", "failed", "planned", "blocked"]
 Progress = Callable[[int, int, SecretPlan], None]
 
 
@@ -71,6 +72,9 @@ def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
 
 
 def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
+    if secret.action == "blocked":  # orphaned: every write would fail the same way
+        error = f"not written: {VALUES_LOST_MESSAGE} (see the plan's orphaned finding)"
+        return SecretOutcome(secret, "failed", secret.secret_id, error)
     try:
         if secret.action == "create":
             return _create(store, secret)
@@ -91,6 +95,12 @@ def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
     return SecretOutcome(secret, status, secret.secret_id)
 
 
+def _dry_status(secret: SecretPlan) -> Status:
+    if secret.action == "blocked":
+        return "blocked"
+    return "planned" if secret.writes else "unchanged"
+
+
 def execute(
     plan: Plan,
     store: SecretStore,
@@ -100,10 +110,7 @@ def execute(
 ) -> ApplyResult:
     """Apply ``plan`` to ``store``; a no-op plan makes zero calls."""
     if dry_run:
-        outcomes = tuple(
-            SecretOutcome(s, "planned" if s.writes else "unchanged", s.secret_id)
-            for s in plan.secrets
-        )
+        outcomes = tuple(SecretOutcome(s, _dry_status(s), s.secret_id) for s in plan.secrets)
         left = tuple(d for s in plan.secrets for d in s.drift) + plan.unmanaged
         return ApplyResult(plan, outcomes, 0, True, left)
     preflight(plan)

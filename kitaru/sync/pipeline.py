@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from kitaru.errors import ManifestError
 from kitaru.sync.apply import ApplyResult, Progress, execute
-from kitaru.sync.observe import observe
+from kitaru.sync.observe import Reading, observe
 from kitaru.sync.plan import Plan, make_plan
 from kitaru.sync.sources import Desired, resolve
 
@@ -102,8 +102,10 @@ def run(
     dry_run: bool = False,
     on_resolved: OnResolved | None = None,
     on_progress: Progress | None = None,
+    on_read: Reading | None = None,
 ) -> Run:
-    """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is."""
+    """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
+    ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes."""
     if isinstance(manifest, Plan):
         with _store(store) as opened:
             return Run(
@@ -113,7 +115,7 @@ def run(
     if on_resolved is not None:
         on_resolved(desired)
     with _store(store) as opened:
-        pending = make_plan(desired, observe(opened, desired), prune=prune)
+        pending = make_plan(desired, observe(opened, desired, on_read), prune=prune)
         if not apply:
             return Run(pending)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)

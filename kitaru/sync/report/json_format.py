@@ -62,6 +62,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "update": counts.update,
         "unchanged": counts.unchanged,
         "skip": counts.skip,
+        "blocked": counts.blocked,
         "drift": counts.drift,
         "unmanaged": counts.unmanaged,
         "changes": counts.changes,

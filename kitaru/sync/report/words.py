@@ -11,7 +11,7 @@ from kitaru.sync.report.view import DriftRow, ReportView
 MAX_LISTED_UNMANAGED = 20
 
 KEY_SYMBOL = {"add": "+", "change": "~", "remove": "-", "unchanged": "="}
-ACTION_SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "skip": "."}
+ACTION_SYMBOL = {"create": "+", "update": "~", "unchanged": "=", "skip": ".", "blocked": "!"}
 STATUS_WORD = {
     "created": "created",
     "updated": "updated",
@@ -19,6 +19,7 @@ STATUS_WORD = {
     "skipped": "skipped (no values)",
     "failed": "FAILED",
     "planned": "would change (dry run)",
+    "blocked": "blocked (orphaned on the server)",
 }
 
 
@@ -44,6 +45,8 @@ def summary_sentence(view: ReportView) -> str:
         )
         if summary.skip:
             counts += f", {summary.skip} skipped (no values)"
+        if summary.blocked:
+            counts += f", {summary.blocked} blocked (orphaned)"
         return f"{head}: {counts}; {tail}"
     return (
         f"Apply: {outcomes.created} created, {outcomes.updated} updated, "
