@@ -12,7 +12,7 @@ from typing import Protocol
 LIST_PAGE_SIZE = 10_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per listed secret: 10,000 and more at scale
 class SecretRef:
     """A secret as listed: identity and visibility, no values."""
 

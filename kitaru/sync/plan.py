@@ -30,7 +30,7 @@ FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"
 INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per unmanaged secret: thousands at scale
 class Drift:
     """A difference between the manifest and the store; never holds a value."""
 
