@@ -141,8 +141,12 @@ def too_big(action: str) -> InvalidSecretError:
     return InvalidSecretError(f"{action}: secret exceeds ZenML's 64 KiB limit")
 
 
-def rejected(action: str) -> StoreError:
-    return StoreError(f"{action}: the store rejected the request")
+class RejectedError(StoreError):
+    """The store refused the request as malformed (HTTP 400/422, or ZenML's ValueError)."""
+
+
+def rejected(action: str) -> RejectedError:
+    return RejectedError(f"{action}: the store rejected the request")
 
 
 def server_failed(action: str, status: int) -> StoreError:
