@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import typer
@@ -196,7 +196,10 @@ ORPHANED = (
 
 
 def _moment(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+    """``2026-12-01T10:54:41.123456Z``: UTC, always with microseconds."""
+    if moment is None:
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _listed_payload(summary: Any) -> dict[str, Any]:

@@ -136,6 +136,9 @@ def test_list_json_times_are_utc_iso_8601(cli: Cli) -> None:
     before = datetime.now(UTC) - timedelta(minutes=5)  # generous: clocks of one machine
     cli("secrets", "set", "timed", "--A=1")
     (item,) = json.loads(cli("secrets", "list", "-o", "json").stdout)
+    assert item["created"].endswith("Z") and len(item["created"]) == len(
+        "2026-12-01T10:54:41.123456Z"
+    )
     created = datetime.fromisoformat(item["created"])
     updated = datetime.fromisoformat(item["updated"])
     assert created.utcoffset() == timedelta(0) and updated.utcoffset() == timedelta(0)
