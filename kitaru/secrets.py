@@ -14,8 +14,7 @@ from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.create_races import create_or_update
-from kitaru.store.failures import ValuesMissingError
-from kitaru.store.fetch import run_bounded
+from kitaru.store.fetch import fetch_existing
 
 log = logging.getLogger("kitaru")
 T = TypeVar("T")
@@ -277,18 +276,23 @@ def describe_secret(
     return found.result
 
 
-def list_secrets(*, keys: bool = False, store: SecretStore | None = None) -> list[SecretSummary]:
+def list_secrets(
+    *,
+    keys: bool = False,
+    store: SecretStore | None = None,
+    on_read: Callable[[int, int, str], None] | None = None,
+) -> list[SecretSummary]:
     """Every secret the caller may see, sorted by name then visibility.
 
     By default from the paged listing alone (one request per 10,000 secrets): name, ID,
     visibility and times, with ``keys=None``. ``keys=True`` also reads each secret for its
-    key names (one read per secret, as many at once as the store allows); a secret whose
-    creation was interrupted is then ``incomplete`` with no keys.
+    key names (one read per secret, as many at once as the store allows; ``on_read(done,
+    total, name)`` follows them); a secret whose creation was interrupted is then
+    ``incomplete`` with no keys (and ``orphaned`` on a server, which cannot read it).
     """
     store = store or open_store()
     refs = store.list_all()
-    listed = (_listed(ref) for ref in refs) if not keys else _with_keys(store, refs)
-    summaries = [summary for summary in listed if summary is not None]
+    summaries = _with_keys(store, refs, on_read) if keys else [_listed(ref) for ref in refs]
     return sorted(summaries, key=lambda s: (s.name, s.private, s.id))
 
 
@@ -306,21 +310,24 @@ def _listed(ref: SecretRef, *, orphaned: bool = False) -> SecretSummary:
     )
 
 
-def _with_keys(store: SecretStore, refs: list[SecretRef]) -> list[SecretSummary | None]:
-    """Each listed secret read for its key names; one a server holds no values for
-    (orphaned by an interrupted create) is marked so, one deleted meanwhile is left out."""
+def _with_keys(
+    store: SecretStore, refs: list[SecretRef], on_read: Callable[[int, int, str], None] | None
+) -> list[SecretSummary]:
+    """Each listed secret read for its key names; one deleted meanwhile is left out."""
+    by_id = {ref.id: ref for ref in refs}
 
-    def read(ref: SecretRef) -> SecretSummary | None:
-        try:
-            stored = store.get(ref.id)
-        except ValuesMissingError:
-            return _listed(ref, orphaned=True)
-        except SecretNotFoundError:
-            return None
-        summary = to_secret(stored).summary(incomplete=stored.incomplete)
-        return summary.model_copy(update={"created": stored.created, "updated": stored.updated})
+    def read(done: int, total: int, secret_id: str) -> None:
+        if on_read is not None:
+            on_read(done, total, by_id[secret_id].name)
 
-    return run_bounded(store, refs, read)
+    fetched = fetch_existing(store, by_id, read)
+    summaries = [
+        to_secret(s)
+        .summary(incomplete=s.incomplete)
+        .model_copy(update={"created": s.created, "updated": s.updated})
+        for s in fetched.secrets
+    ]
+    return summaries + [_listed(by_id[i], orphaned=True) for i in sorted(fetched.orphaned)]
 
 
 def delete_secret_found(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -252,7 +253,12 @@ def list_command(keys: bool = LIST_KEYS_OPTION, output: OutputFormat = OUTPUT_OP
         quiet_zenml()
         from kitaru.secrets import list_secrets
 
-        summaries = list_secrets(keys=keys)
+        on_read = None
+        if keys:
+            from kitaru.cli.terminal import read_progress
+
+            on_read = read_progress(sys.stderr)
+        summaries = list_secrets(keys=keys, on_read=on_read)
         if output is OutputFormat.json:
             echo_json([_listed_payload(summary) for summary in summaries])
             return

@@ -145,24 +145,10 @@ def _progress_bar() -> Callable[[int, int, SecretPlan], None]:
     return show
 
 
-class _Read:
-    """A declared secret being read, by name: what the progress line shows."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-
 def _read_progress() -> Callable[[int, int, str], None]:
-    """``[reading 3/120] name`` on stderr while a long plan reads declared secrets."""
-    from kitaru.cli.terminal import Progress
+    from kitaru.cli.terminal import read_progress
 
-    bar = Progress(sys.stderr, "reading")
-
-    def show(done: int, total: int, name: str) -> None:
-        if Progress.wanted(sys.stderr, total):
-            bar(done, total, _Read(name))
-
-    return show
+    return read_progress(sys.stderr)
 
 
 def _run(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Protocol, TextIO
 
 from kitaru.cli.github import in_github_actions
@@ -48,3 +49,22 @@ class Progress:
         line = f"[{self.prefix}{done}/{total}] {for_terminal(secret.name)}"
         self.stream.write(f"\r\x1b[K{line}{end}")
         self.stream.flush()
+
+
+class _Read:
+    """A secret being read, by name: what the progress line shows."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+def read_progress(stream: TextIO) -> Callable[[int, int, str], None]:
+    """``[reading 3/120] name`` on ``stream`` while many secrets are read (plan, list
+    --keys), only where ``Progress.wanted`` says so."""
+    bar = Progress(stream, "reading")
+
+    def show(done: int, total: int, name: str) -> None:
+        if Progress.wanted(stream, total):
+            bar(done, total, _Read(name))
+
+    return show
