@@ -1,7 +1,8 @@
 """Benchmark: kitaru against a local ZenML server, REST store versus ZenML's client.
 
 Whole processes of the real console script, as CI runs them, logged in as a service
-account with an API key: `kitaru secrets list` with 10 and with 100 secrets on the
+account with an API key: `kitaru secrets list --keys` (the listing plus one read per
+secret; the listing alone: benchmarks/list_scale.py) with 10 and with 100 secrets on the
 server, a no-op `kitaru secrets plan` of 100 secrets, and `kitaru secrets apply` of 100
 new secrets (3 keys each; the server is emptied before every apply, not timed). The
 same commands with `KITARU_STORE_CLIENT=zenml` give the ZenML-client path.
@@ -228,7 +229,7 @@ def main() -> None:
                 body = {"name": f"few-{index}", "values": {"K": secrets.token_hex(8)}}
                 api.request(robot, "POST", "/secrets", json=body).raise_for_status()
             for path, env in envs.items():
-                few.measure(runner, path, env, ["secrets", "list"], floor.read_all)
+                few.measure(runner, path, env, ["secrets", "list", "--keys"], floor.read_all)
             api.purge(robot)
 
             def empty() -> None:
@@ -243,7 +244,7 @@ def main() -> None:
             runner.run(envs["rest"], *apply)  # the manifest's state, for plan and list
             for path, env in envs.items():
                 plan_case.measure(runner, path, env, plan, floor.read_all)
-                many.measure(runner, path, env, ["secrets", "list"], floor.read_all)
+                many.measure(runner, path, env, ["secrets", "list", "--keys"], floor.read_all)
             # The same reads with a user's password token (the secrets are public).
             by_password = Floor(server.url, users.alice)
             password_floor = statistics.median(

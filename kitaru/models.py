@@ -23,13 +23,18 @@ class SecretSummary(BaseModel):
     name: str
     id: str
     private: bool
-    keys: list[str] = Field(default_factory=list)
+    # None: not read (``list_secrets()`` lists names without one read per secret; ask
+    # for ``keys=True``). Otherwise the key names, sorted.
+    keys: list[str] | None = Field(default_factory=list)
     unavailable_keys: list[str] = Field(default_factory=list)
     created: datetime | None = None  # aware UTC; None when the store does not say
     updated: datetime | None = None
     # Created without values (its creation was killed midway): set completes it, delete
     # removes it. Left out of model_dump and the schema: tool results keep their shape.
     incomplete: SkipJsonSchema[bool] = Field(default=False, exclude=True)
+    # Incomplete on a server, which can neither read, update nor delete it (an admin
+    # removes its row: README, "Against a ZenML server"). Left out like ``incomplete``.
+    orphaned: SkipJsonSchema[bool] = Field(default=False, exclude=True)
 
     @property
     def has_missing_values(self) -> bool:

@@ -278,12 +278,58 @@ def describe_secret(
     return found.result
 
 
-def list_secrets(*, store: SecretStore | None = None) -> list[SecretSummary]:
-    """Every secret the caller may see, with key names, sorted by name then visibility."""
+def list_secrets(
+    *,
+    keys: bool = False,
+    store: SecretStore | None = None,
+    on_read: Callable[[int, int, str], None] | None = None,
+) -> list[SecretSummary]:
+    """Every secret the caller may see, sorted by name then visibility.
+
+    By default from the paged listing alone (one request per 10,000 secrets): name, ID,
+    visibility and times, with ``keys=None``. ``keys=True`` also reads each secret for its
+    key names (one read per secret, as many at once as the store allows; ``on_read(done,
+    total, name)`` follows them); a secret whose creation was interrupted is then
+    ``incomplete`` with no keys (and ``orphaned`` on a server, which cannot read it).
+    """
     store = store or open_store()
-    secrets = fetch_existing(store, [ref.id for ref in store.list_all()])
-    summaries = (to_secret(s).summary(incomplete=s.incomplete) for s in secrets)
+    refs = store.list_all()
+    summaries = _with_keys(store, refs, on_read) if keys else [_listed(ref) for ref in refs]
     return sorted(summaries, key=lambda s: (s.name, s.private, s.id))
+
+
+def _listed(ref: SecretRef, *, orphaned: bool = False) -> SecretSummary:
+    """A listed secret's metadata without reading it (``keys`` None: not read)."""
+    return SecretSummary(
+        name=ref.name,
+        id=ref.id,
+        private=ref.private,
+        keys=[] if orphaned else None,
+        created=ref.created,
+        updated=ref.updated,
+        incomplete=orphaned,
+        orphaned=orphaned,
+    )
+
+
+def _with_keys(
+    store: SecretStore, refs: list[SecretRef], on_read: Callable[[int, int, str], None] | None
+) -> list[SecretSummary]:
+    """Each listed secret read for its key names; one deleted meanwhile is left out."""
+    by_id = {ref.id: ref for ref in refs}
+
+    def read(done: int, total: int, secret_id: str) -> None:
+        if on_read is not None:
+            on_read(done, total, by_id[secret_id].name)
+
+    fetched = fetch_existing(store, by_id, read)
+    summaries = [
+        to_secret(s)
+        .summary(incomplete=s.incomplete)
+        .model_copy(update={"created": s.created, "updated": s.updated})
+        for s in fetched.secrets
+    ]
+    return summaries + [_listed(by_id[i], orphaned=True) for i in sorted(fetched.orphaned)]
 
 
 def delete_secret_found(

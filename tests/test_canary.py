@@ -32,6 +32,8 @@ def test_canary_never_leaks_from_cli(
         cli("secrets", "show", "canary", "-o", "json"),
         cli("secrets", "list"),
         cli("secrets", "list", "-o", "json"),
+        cli("secrets", "list", "--keys"),
+        cli("secrets", "list", "--keys", "-o", "json"),
         # failures that carry the canary in their input
         cli("secrets", "set", "canary", f"--bad-key={CANARY}"),
         cli("secrets", "set", "canary", f"--OK={CANARY}", CANARY),

@@ -22,6 +22,7 @@ from kitaru.naming import MAX_SECRET_BYTES
 from kitaru.secrets import describe_secret, upsert_secret
 from kitaru.store import open_store
 from tests.conftest import KitaruEnv
+from tests.sync.stores import CountingStore
 
 
 def test_documented_example(kitaru_env: KitaruEnv) -> None:
@@ -290,3 +291,18 @@ def test_copies_and_equality_behave() -> None:
     assert changed != secret  # equal only with equal values
     with pytest.raises(TypeError):  # pydantic's dict(model) meets Secret.keys: never a dict
         dict(secret)
+
+
+def test_list_reads_no_secret_unless_keys_are_asked_for(kitaru_env: KitaruEnv) -> None:
+    """The listing alone by default (keys None); keys=True adds one read per secret."""
+    for index in (3, 1, 2):
+        kitaru.create_secret(f"listed-{index}", {f"K{index}": "v", "SHARED": "w"})
+    counting = CountingStore(open_store())
+    listed = kitaru.list_secrets(store=counting)
+    assert counting.take() == {"list_all": 1}
+    assert [s.name for s in listed] == ["listed-1", "listed-2", "listed-3"]
+    assert all(s.keys is None and s.created is not None and s.updated is not None for s in listed)
+    keyed = kitaru.list_secrets(keys=True, store=counting)
+    assert counting.take() == {"list_all": 1, "get": 3}
+    assert [s.keys for s in keyed] == [["K1", "SHARED"], ["K2", "SHARED"], ["K3", "SHARED"]]
+    assert [s.model_copy(update={"keys": None}) for s in keyed] == listed

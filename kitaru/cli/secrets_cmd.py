@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ def _summary_payload(summary: Any) -> dict[str, Any]:
         "name": summary.name,
         "id": summary.id,
         "private": summary.private,
-        "keys": list(summary.keys),
+        "keys": list(summary.keys or []),
         "unavailable_keys": list(summary.unavailable_keys),
         "created": iso(summary.created),
         "updated": iso(summary.updated),
@@ -197,41 +198,88 @@ def show_command(
                 typer.echo(f"  {safe(key)}")
 
 
-def list_command(output: OutputFormat = OUTPUT_OPTION) -> None:
-    """List every secret you can see, with visibility and key names (never values).
+LIST_KEYS_OPTION = typer.Option(
+    False,
+    "--keys",
+    help="Also show key names: one read per secret (against a server, KITARU_WORKERS at once).",
+)
+ORPHANED = (
+    "(none: its creation was interrupted and the server can neither read, fix nor delete it; "
+    "see `kitaru secrets show`)"
+)
+
+
+def _listed_payload(summary: Any) -> dict[str, Any]:
+    """One `list -o json` entry: the listing's fields; key names only when they were read."""
+    payload: dict[str, Any] = {
+        "name": summary.name,
+        "id": summary.id,
+        "private": summary.private,
+        "created": iso(summary.created),
+        "updated": iso(summary.updated),
+    }
+    if summary.keys is not None:
+        payload["keys"] = list(summary.keys)
+        payload["unavailable_keys"] = list(summary.unavailable_keys)
+        if summary.incomplete:
+            payload["incomplete"] = True
+        if summary.orphaned:
+            payload["orphaned"] = True
+    return payload
+
+
+def _listed_keys(summary: Any) -> str:
+    if summary.orphaned:
+        return ORPHANED
+    if summary.incomplete:
+        return INCOMPLETE
+    unavailable = set(summary.unavailable_keys)
+    return ", ".join(
+        f"{safe(key)} (unavailable)" if key in unavailable else safe(key) for key in summary.keys
+    )
+
+
+def list_command(keys: bool = LIST_KEYS_OPTION, output: OutputFormat = OUTPUT_OPTION) -> None:
+    """List every secret you can see: name, visibility, ID and times (never values).
+
+    Answered from the store's paged listing alone (one request per 10,000 secrets);
+    --keys also reads each secret for its key names. Each `-o json` entry has name, id,
+    private, created and updated (ISO 8601, UTC; null when the store does not say); with
+    --keys also keys and unavailable_keys (keys the store withholds from you), and
+    "incomplete": true for a secret whose creation was interrupted ("orphaned": true
+    too on a server, which can then neither read, update nor delete it).
 
     \b
     Examples:
       kitaru secrets list
+      kitaru secrets list --keys
       kitaru secrets list -o json
     """
     with reported_errors():
         quiet_zenml()
         from kitaru.secrets import list_secrets
 
-        summaries = list_secrets()
+        on_read = None
+        if keys:
+            from kitaru.cli.terminal import read_progress
+
+            on_read = read_progress(sys.stderr)
+        summaries = list_secrets(keys=keys, on_read=on_read)
         if output is OutputFormat.json:
-            echo_json([_summary_payload(summary) for summary in summaries])
+            echo_json([_listed_payload(summary) for summary in summaries])
             return
         if not summaries:
             typer.echo("No secrets.")
             return
         names = [safe(s.name) for s in summaries]  # from the store: escaped
         width = max(len("NAME"), *(len(name) for name in names))
-        typer.echo(f"{'NAME':<{width}}  VISIBILITY  {'ID':<36}  {'UPDATED':<9}  KEYS")
+        header = f"{'NAME':<{width}}  VISIBILITY  {'ID':<36}  {'UPDATED':<9}"
+        typer.echo((header + ("  KEYS" if keys else "")).rstrip())
         now = _now()
         for name, s in zip(names, summaries, strict=True):
-            keys = ", ".join(
-                f"{safe(key)} (unavailable)" if key in s.unavailable_keys else safe(key)
-                for key in s.keys
-            )
-            if s.incomplete:
-                keys = INCOMPLETE
             updated = relative(s.updated, now)
-            typer.echo(
-                f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  "
-                f"{updated:<9}  {keys}"
-            )
+            line = f"{name:<{width}}  {_visibility(s.private):<10}  {safe(s.id):<36}  {updated:<9}"
+            typer.echo((line + ("  " + _listed_keys(s) if keys else "")).rstrip())
 
 
 def delete_command(

@@ -223,6 +223,12 @@ def _progress_bar() -> Callable[[int, int, SecretPlan], None]:
     return show
 
 
+def _read_progress() -> Callable[[int, int, str], None]:
+    from kitaru.cli.terminal import read_progress
+
+    return read_progress(sys.stderr)
+
+
 def _run(
     file: Path,
     env_file: Path | None,
@@ -255,6 +261,7 @@ def _run(
                 saved=saved,
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
+                on_read=_read_progress(),
             )
         except KitaruError as err:
             _report_failure(err, output)

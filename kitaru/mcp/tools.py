@@ -50,8 +50,10 @@ private is true. {VISIBILITY} {NO_VALUES}"""
 
 LIST_DESCRIPTION = f"""List every secret the configured ZenML user can see, sorted by name.
 
-Each entry has the secret's name, ID, visibility (private true/false), key names, and the
-keys whose values the store withholds from this user (unavailable_keys). {NO_VALUES}"""
+Each entry has the secret's name, ID, visibility (private true/false) and its created and
+updated times, from one listing request per 10,000 secrets; keys is null. With keys=true,
+each secret is also read (one request each): keys holds its key names and unavailable_keys
+the keys whose values the store withholds from this user. {NO_VALUES}"""
 
 SHOW_DESCRIPTION = f"""Show one secret's metadata: name, ID, visibility and key names.
 
@@ -91,6 +93,10 @@ SecretValues = Annotated[
 ]
 Private = Annotated[
     bool, Field(description="Create a private secret instead of a public one (default false).")
+]
+WithKeys = Annotated[
+    bool,
+    Field(description="Also read each secret for its key names (one request per secret)."),
 ]
 NameOrId = Annotated[str, Field(description="The secret's exact name or its full ID.")]
 Visibility = Annotated[
@@ -205,8 +211,8 @@ class SecretTools:
     ) -> Annotated[CallToolResult, SecretSummary]:
         return self._run(lambda store: create_new(name, values, private, store))
 
-    def list_all(self) -> Annotated[CallToolResult, SecretList]:
-        return self._run(lambda store: SecretList(secrets=list_secrets(store=store)))
+    def list_all(self, keys: WithKeys = False) -> Annotated[CallToolResult, SecretList]:
+        return self._run(lambda store: SecretList(secrets=list_secrets(keys=keys, store=store)))
 
     def show(
         self, name_or_id: NameOrId, private: Visibility = None

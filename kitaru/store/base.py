@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
+# Secrets per listing request: the largest page a ZenML server accepts (zenml 0.98's
+# PAGE_SIZE_MAXIMUM, 10,000), so 10,000 secrets are listed in one request.
+LIST_PAGE_SIZE = 10_000
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)  # one per listed secret: 10,000 and more at scale
 class SecretRef:
     """A secret as listed: identity and visibility, no values."""
 

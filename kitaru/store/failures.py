@@ -7,6 +7,7 @@ the same to users; the texts live here so they cannot drift apart.
 from __future__ import annotations
 
 import re
+from uuid import UUID
 
 from kitaru.errors import (
     CredentialsError,
@@ -95,6 +96,31 @@ VALUES_LOST_MESSAGE = (
 )
 
 
+def orphan_remedy(secret_id: str) -> str:
+    """What a server admin runs to remove an orphaned secret's row (tried on SQLite with
+    zenml 0.98; the same statement suits MySQL/MariaDB, where ZenML also keeps IDs as
+    32 hex characters). Only a real UUID is quoted into the SQL: the ID came from the
+    server, and an admin may paste this."""
+    try:
+        hex_id = UUID(secret_id).hex
+    except ValueError:
+        return "a server admin removes its row from the `secret` table of ZenML's database"
+    return (
+        "a server admin removes its row from ZenML's database with "
+        f"DELETE FROM secret WHERE id = '{hex_id}' AND `values` IS NULL; "
+        "then apply creates it"
+    )
+
+
+def orphaned(secret_id: str) -> str:
+    """The plan's finding for a declared secret a server lists but holds no values for."""
+    return (
+        "the ZenML server lists this secret but holds no values for it (its creation was "
+        "interrupted) and can neither read, update nor delete it, so apply cannot write it; "
+        + orphan_remedy(secret_id)
+    )
+
+
 class ValuesMissingError(SecretNotFoundError):
     """Listed, but without values: being created right now, or never finished."""
 
@@ -115,8 +141,12 @@ def too_big(action: str) -> InvalidSecretError:
     return InvalidSecretError(f"{action}: secret exceeds ZenML's 64 KiB limit")
 
 
-def rejected(action: str) -> StoreError:
-    return StoreError(f"{action}: the store rejected the request")
+class RejectedError(StoreError):
+    """The store refused the request as malformed (HTTP 400/422, or ZenML's ValueError)."""
+
+
+def rejected(action: str) -> RejectedError:
+    return RejectedError(f"{action}: the store rejected the request")
 
 
 def server_failed(action: str, status: int) -> StoreError:

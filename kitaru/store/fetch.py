@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import TypeVar
 
 from kitaru.errors import SecretNotFoundError
 from kitaru.store.base import SecretStore, StoredSecret
+from kitaru.store.failures import ValuesMissingError
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -22,14 +25,43 @@ def run_bounded(store: SecretStore, items: Sequence[T], work: Callable[[T], R]) 
         return list(pool.map(work, items))
 
 
-def fetch_existing(store: SecretStore, secret_ids: Iterable[str]) -> list[StoredSecret]:
-    """Get each secret; ones deleted since they were listed are skipped."""
+@dataclass(frozen=True)
+class Fetched:
+    """The secrets read, and the IDs of listed ones a server holds no values for
+    (orphaned by a create killed between ZenML's two commits: no API reads them)."""
+
+    secrets: list[StoredSecret]
+    orphaned: frozenset[str] = frozenset()
+
+
+Read = Callable[[int, int, str], None]  # (done, total, secret ID): a progress callback
+
+
+def fetch_existing(
+    store: SecretStore, secret_ids: Iterable[str], on_read: Read | None = None
+) -> Fetched:
+    """Get each secret; ones deleted since they were listed are skipped, orphaned ones
+    are set apart (``Fetched.orphaned``)."""
+    ids = list(secret_ids)
+    orphaned: set[str] = set()
+    done = 0
+    lock = threading.Lock()
 
     def fetch(secret_id: str) -> StoredSecret | None:
+        nonlocal done
         try:
             return store.get(secret_id)
+        except ValuesMissingError:
+            with lock:
+                orphaned.add(secret_id)
+            return None
         except SecretNotFoundError:
             return None
+        finally:
+            with lock:
+                done += 1
+                if on_read is not None:
+                    on_read(done, len(ids), secret_id)
 
-    fetched = run_bounded(store, list(secret_ids), fetch)
-    return [secret for secret in fetched if secret is not None]
+    fetched = run_bounded(store, ids, fetch)
+    return Fetched([secret for secret in fetched if secret is not None], frozenset(orphaned))

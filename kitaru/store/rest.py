@@ -13,14 +13,14 @@ from typing import Any
 from uuid import UUID
 
 from kitaru.store import failures
-from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.base import LIST_PAGE_SIZE, SecretRef, StoredSecret
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import patch, update_until_kept
 from kitaru.store.rest_auth import ServerConnection
 from kitaru.store.rest_models import CurrentUser, SecretPage, SecretResource, ServerInfo
 from kitaru.store.rest_transport import parse
 
-PAGE_SIZE = 1000
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 def _secret_path(secret_id: str, action: str) -> str:
@@ -53,9 +53,21 @@ class RestSecretStore:
     def _pages(self, action: str, **filters: str) -> list[SecretRef]:
         refs: dict[str, SecretRef] = {}
         page_number = 1
+        size: int | None = PAGE_SIZE
         while True:
-            params = {"page": page_number, "size": PAGE_SIZE, "hydrate": "false", **filters}
-            payload = self.connection.request("GET", "/secrets", action, params=params)
+            params = {"page": page_number, "hydrate": "false", **filters}
+            if size is not None:
+                params["size"] = size
+            try:
+                payload = self.connection.request("GET", "/secrets", action, params=params)
+            except failures.RejectedError:
+                if size is None or page_number > 1:
+                    raise
+                # ZENML_PAGINATION_DEFAULT_LIMIT on the server lowers its largest page to
+                # that limit (zenml 0.98 reads one variable for both); its default page is
+                # then its largest one.
+                size = None
+                continue
             page = parse(SecretPage, payload, action)
             for item in page.items:  # a secret created meanwhile may shift into a later page
                 refs.setdefault(item.id, item.ref())

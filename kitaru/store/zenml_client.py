@@ -11,7 +11,7 @@ from uuid import UUID
 from kitaru import startup
 from kitaru.errors import KitaruError, StoreError
 from kitaru.store import failures
-from kitaru.store.base import SecretRef, StoredSecret, as_utc
+from kitaru.store.base import LIST_PAGE_SIZE, SecretRef, StoredSecret, as_utc
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import patch, update_until_kept
 from kitaru.store.server_config import (
@@ -31,7 +31,7 @@ from kitaru.store.zenml_process import (
 if TYPE_CHECKING:
     from zenml.client import Client
 
-PAGE_SIZE = 1000
+PAGE_SIZE = LIST_PAGE_SIZE
 
 
 _SERVER_STATUS = re.compile(r"^(5\d\d) HTTP Error|too many (5\d\d) error responses")
@@ -119,6 +119,14 @@ def _user_id(response: Any) -> str | None:
     return None if user_id is None else str(user_id)
 
 
+def _page_size() -> int:
+    """ZenML's client refuses a page larger than its PAGE_SIZE_MAXIMUM, which
+    ZENML_PAGINATION_DEFAULT_LIMIT lowers too (zenml 0.98 reads that one variable for both)."""
+    from zenml.constants import PAGE_SIZE_MAXIMUM
+
+    return max(1, min(PAGE_SIZE, PAGE_SIZE_MAXIMUM))
+
+
 class ZenMLClientStore:
     """Uses whatever store ZenML is configured for: embedded SQLite or a server."""
 
@@ -166,7 +174,7 @@ class ZenMLClientStore:
         page_number = 1
         with translate_errors("listing secrets"):
             while True:
-                page = client.list_secrets(page=page_number, size=PAGE_SIZE, **filters)
+                page = client.list_secrets(page=page_number, size=_page_size(), **filters)
                 refs.extend(
                     SecretRef(
                         id=str(item.id),

@@ -177,8 +177,14 @@ def _collect(
         if names and (ref.name, ref.private) in declared
     ]
     fetched = fetch_existing(store, {ref.id: None for ref in candidates})
-    found = entries_for(fetched)
-    return Adoption(found.entries, (*notes, *found.notes))
+    found = entries_for(fetched.secrets)
+    orphans = [
+        f"{named(ref.name)} ({visibility_word(ref.private)}) skipped: the server holds no "
+        "values for it (its creation was interrupted; see `kitaru secrets plan`)"
+        for ref in candidates
+        if ref.id in fetched.orphaned
+    ]
+    return Adoption(found.entries, (*notes, *found.notes, *orphans))
 
 
 # --- appending to a manifest ----------------------------------------------------------------

@@ -18,10 +18,13 @@ from typing import Literal
 from kitaru.errors import InvalidSecretError, KitaruError, SecretNotFoundError
 from kitaru.store.base import SecretStore
 from kitaru.store.create_races import create_or_update
+from kitaru.store.failures import VALUES_LOST_MESSAGE
 from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
 from kitaru.sync.sources import missing_values
 
-Status = Literal["created", "updated", "deleted", "unchanged", "skipped", "failed", "planned"]
+Status = Literal[
+    "created", "updated", "deleted", "unchanged", "skipped", "failed", "planned", "blocked"
+]
 WRITTEN: frozenset[str] = frozenset({"created", "updated", "deleted"})
 Progress = Callable[[int, int, SecretPlan], None]
 
@@ -95,6 +98,9 @@ def _delete(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
 
 
 def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
+    if secret.action == "blocked":  # orphaned: every write would fail the same way
+        error = f"not written: {VALUES_LOST_MESSAGE} (see the plan's orphaned finding)"
+        return SecretOutcome(secret, "failed", secret.secret_id, error)
     try:
         if secret.action == "create":
             return _create(store, secret)
@@ -117,6 +123,12 @@ def _write(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
     return SecretOutcome(secret, status, secret.secret_id)
 
 
+def _dry_status(secret: SecretPlan) -> Status:
+    if secret.action == "blocked":
+        return "blocked"
+    return "planned" if secret.writes else "unchanged"
+
+
 def execute(
     plan: Plan,
     store: SecretStore,
@@ -126,10 +138,7 @@ def execute(
 ) -> ApplyResult:
     """Apply ``plan`` to ``store``; a no-op plan makes zero calls."""
     if dry_run:
-        outcomes = tuple(
-            SecretOutcome(s, "planned" if s.writes else "unchanged", s.secret_id)
-            for s in plan.secrets
-        )
+        outcomes = tuple(SecretOutcome(s, _dry_status(s), s.secret_id) for s in plan.secrets)
         left = tuple(d for s in plan.secrets for d in s.drift) + plan.unmanaged
         return ApplyResult(plan, outcomes, 0, True, left)
     preflight(plan)

@@ -8,7 +8,7 @@ planner reads it from ``Observed`` instead of working it out again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kitaru.store.base import SecretRef, SecretStore, StoredSecret
@@ -16,6 +16,7 @@ from kitaru.store.fetch import fetch_existing
 from kitaru.sync.sources import Desired, DesiredSecret
 
 TargetKey = tuple[str, bool]  # (name, private): a declared secret's identity
+Reading = Callable[[int, int, str], None]  # (done, total, name) as declared secrets are read
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,8 @@ class Observed:
     targets: Mapping[TargetKey, Target]
     fetched: Mapping[str, StoredSecret] = field(default_factory=dict, repr=False)
     user_id: str | None = None  # who is planning (asked only when a secret is shadowed)
+    # Targets a server lists but holds no values for: no API reads, updates or deletes them.
+    orphaned: frozenset[str] = frozenset()
 
     @classmethod
     def of(
@@ -43,11 +46,13 @@ class Observed:
         refs: Sequence[SecretRef],
         fetched: Sequence[StoredSecret] = (),
         user_id: str | None = None,
+        orphaned: Iterable[str] = (),
     ) -> Observed:
         """Observed state assembled by hand (tests, benchmarks): targets picked as
         ``observe`` picks them."""
         targets = pick_targets(desired.secrets, refs)
-        return cls(tuple(refs), targets, {secret.id: secret for secret in fetched}, user_id)
+        by_id = {secret.id: secret for secret in fetched}
+        return cls(tuple(refs), targets, by_id, user_id, frozenset(orphaned))
 
     def target(self, secret: DesiredSecret) -> Target:
         return self.targets[(secret.name, secret.private)]
@@ -76,18 +81,26 @@ def pick_targets(
     return targets
 
 
-def observe(store: SecretStore, desired: Desired) -> Observed:
-    """Read exactly what the planner needs; unchanged and undeclared secrets cost no get."""
+def observe(store: SecretStore, desired: Desired, on_read: Reading | None = None) -> Observed:
+    """Read exactly what the planner needs: the paged list, then one get per declared
+    secret that exists. Undeclared secrets cost no get and keep only their list ref.
+    ``on_read(done, total, name)`` follows the gets (a progress line)."""
     refs = store.list_all()
     targets = pick_targets(desired.secrets, refs)
-    ids: dict[str, None] = {}  # ordered and de-duplicated in one pass
+    names: dict[str, str] = {}  # ID -> name; ordered and de-duplicated in one pass
     present = [secret for secret in desired.secrets if not secret.absent]
     for secret in present:  # a secret declared absent is deleted by ID: no get
         ref = targets[(secret.name, secret.private)].ref
         if ref is not None:
-            ids[ref.id] = None
-    fetched = fetch_existing(store, ids)
+            names[ref.id] = ref.name
+
+    def read(done: int, total: int, secret_id: str) -> None:
+        if on_read is not None:
+            on_read(done, total, names[secret_id])
+
+    fetched = fetch_existing(store, names, read)
     # Who the caller is matters only to tell them a shadowing secret is their own copy.
     shadowing = any(targets[(s.name, s.private)].shadowed is not None for s in present)
     user_id = store.current_user_id() if shadowing else None
-    return Observed(tuple(refs), targets, {secret.id: secret for secret in fetched}, user_id)
+    by_id = {secret.id: secret for secret in fetched.secrets}
+    return Observed(tuple(refs), targets, by_id, user_id, fetched.orphaned)

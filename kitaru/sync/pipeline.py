@@ -20,7 +20,7 @@ from kitaru.errors import ManifestError
 from kitaru.sync import saved_plan, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
-from kitaru.sync.observe import observe
+from kitaru.sync.observe import Reading, observe
 from kitaru.sync.plan import Plan, make_plan
 from kitaru.sync.sources import Desired, missing_values, resolve
 
@@ -121,6 +121,7 @@ def run(
     saved: str | Path | None = None,
     on_resolved: OnResolved | None = None,
     on_progress: Progress | None = None,
+    on_read: Reading | None = None,
 ) -> Run:
     """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
 
@@ -128,6 +129,7 @@ def run(
     ``age`` drift (``now`` stands in for the clock). ``out``: the plan is also saved
     there. ``saved``: a plan file to re-plan from (its manifest, .env file, prune and
     targets); ``StalePlanError`` and nothing written unless a fresh plan is the same.
+    ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
     """
     if isinstance(manifest, Plan):
         with _store(store) as opened:
@@ -148,7 +150,7 @@ def run(
     if on_resolved is not None:
         on_resolved(desired)
     with _store(store) as opened:
-        pending = make_plan(desired, observe(opened, desired), prune=prune)
+        pending = make_plan(desired, observe(opened, desired, on_read), prune=prune)
         if pending.missing:  # create-only keys the store lacks, without a value
             raise missing_values(pending.missing, desired.env_file)
         pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)

@@ -17,23 +17,25 @@ from typing import Literal
 
 from kitaru.checks.yaml_positions import START, Position
 from kitaru.naming import MAX_SECRET_BYTES, secret_size, visibility_word
-from kitaru.store.base import StoredSecret
+from kitaru.store.base import SecretRef, StoredSecret
+from kitaru.store.failures import orphaned
 from kitaru.sync.observe import Observed, Target
 from kitaru.sync.sources import Desired, DesiredSecret
 
-Action = Literal["create", "update", "delete", "unchanged", "skip"]
+# "blocked": the target is orphaned (see Observed.orphaned): apply can write nothing to it.
+Action = Literal["create", "update", "delete", "unchanged", "skip", "blocked"]
 # "kept": a create-only key the store holds; its value is never compared nor written.
 KeyAction = Literal["add", "change", "remove", "unchanged", "kept"]
 WRITING_ACTIONS: frozenset[str] = frozenset({"create", "update", "delete"})
 DriftKind = Literal[
-    "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age"
+    "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age", "orphaned"
 ]
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
 INFORMATIONAL: frozenset[str] = frozenset({"unmanaged"})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per unmanaged secret: thousands at scale
 class Drift:
     """A difference between the manifest and the store; never holds a value."""
 
@@ -209,6 +211,24 @@ def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPl
     )
 
 
+def _blocked(secret: DesiredSecret, ref: SecretRef, shadowed: tuple[Drift, ...]) -> SecretPlan:
+    """A target the server lists without values: reported with its remedy, never written."""
+    message = orphaned(ref.id)
+    drift = Drift("orphaned", secret.name, secret.private, message, None, ref.id, secret.position)
+    return SecretPlan(
+        name=secret.name,
+        private=secret.private,
+        action="blocked",
+        secret_id=ref.id,
+        stored_private=ref.private,
+        skipped=secret.skipped,
+        drift=(*shadowed, drift),
+        position=secret.position,
+        created=ref.created,
+        updated=ref.updated,
+    )
+
+
 def _drift(
     kind: DriftKind, secret: DesiredSecret, stored: StoredSecret, message: str, key: str | None
 ) -> Drift:
@@ -296,7 +316,9 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
         stored = observed.stored(secret)
         shadowed = _shadowed(secret, target, observed.user_id)
-        if stored is None:  # absent, or deleted between the list and the get
+        if target.ref is not None and target.ref.id in observed.orphaned:
+            plans.append(_blocked(secret, target.ref, shadowed))
+        elif stored is None:  # absent, or deleted between the list and the get
             plans.append(_create(secret, shadowed))
         else:
             plans.append(_update(secret, stored, shadowed, prune))

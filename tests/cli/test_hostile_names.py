@@ -38,13 +38,15 @@ def hostile(kitaru_env: KitaruEnv) -> dict[str, str]:
 
 
 def test_list_and_show_escape_every_name_and_key(cli: Cli, hostile: dict[str, str]) -> None:
-    listed = cli("secrets", "list")
-    assert listed.exit_code == 0, listed.stderr
-    assert_safe_output(listed.stdout, "text")
-    assert "x\\x0a:\\x3aerror title=owned:\\x3apwned" in listed.stdout
-    as_json = cli("secrets", "list", "-o", "json")
-    assert_safe_output(as_json.stdout, "json")
-    assert {item["name"] for item in json.loads(as_json.stdout)} == {*HOSTILE_NAMES, "app"}
+    for keys in ((), ("--keys",)):
+        listed = cli("secrets", "list", *keys)
+        assert listed.exit_code == 0, listed.stderr
+        assert_safe_output(listed.stdout, "text")
+        assert "x\\x0a:\\x3aerror title=owned:\\x3apwned" in listed.stdout
+        as_json = cli("secrets", "list", *keys, "-o", "json")
+        assert_safe_output(as_json.stdout, "json")
+        assert {item["name"] for item in json.loads(as_json.stdout)} == {*HOSTILE_NAMES, "app"}
+    assert {k for item in json.loads(as_json.stdout) for k in item["keys"]} >= set(HOSTILE_KEYS)
     for secret_id in hostile.values():
         for args in ((), ("-o", "json"), ("--show-values",)):
             shown = cli("secrets", "show", secret_id, *args)

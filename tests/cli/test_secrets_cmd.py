@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -102,18 +103,48 @@ def test_show_never_prints_values_without_flag(cli: Cli) -> None:
     assert json_values["values"] == {"TOKEN": "hidden-canary-7781"}
 
 
+LISTED_FIELDS = {"name", "id", "private", "created", "updated"}
+KEYED_FIELDS = {*LISTED_FIELDS, "keys", "unavailable_keys"}
+
+
 def test_list_text_and_json(cli: Cli) -> None:
     assert cli("secrets", "list").stdout.strip() == "No secrets."
+    assert cli("secrets", "list", "--keys", "-o", "json").stdout.strip() == "[]"
     cli("secrets", "set", "b-secret", "--B=1")
     cli("secrets", "set", "a-secret", "--private", "--A=1", "--C=2")
     text = cli("secrets", "list").stdout
     assert text.index("a-secret") < text.index("b-secret")
+    assert "KEYS" not in text and "UPDATED (UTC)" in text
+    keyed = cli("secrets", "list", "--keys").stdout
+    assert keyed.splitlines()[0].endswith("  KEYS") and "A, C" in keyed
     payload = json.loads(cli("secrets", "list", "-o", "json").stdout)
-    assert [(item["name"], item["private"], item["keys"]) for item in payload] == [
-        ("a-secret", True, ["A", "C"]),
-        ("b-secret", False, ["B"]),
+    assert [(item["name"], item["private"]) for item in payload] == [
+        ("a-secret", True),
+        ("b-secret", False),
     ]
-    assert all("values" not in item for item in payload)
+    assert all(set(item) == LISTED_FIELDS for item in payload)
+    with_keys = json.loads(cli("secrets", "list", "--keys", "-o", "json").stdout)
+    assert [(item["name"], item["keys"]) for item in with_keys] == [
+        ("a-secret", ["A", "C"]),
+        ("b-secret", ["B"]),
+    ]
+    assert all(set(item) == KEYED_FIELDS for item in with_keys)
+    assert [{f: item[f] for f in LISTED_FIELDS} for item in with_keys] == payload
+    assert all("values" not in item for item in payload + with_keys)
+
+
+def test_list_json_times_are_utc_iso_8601(cli: Cli) -> None:
+    """created/updated come from the listing: aware UTC times, as `datetime` parses them."""
+    before = datetime.now(UTC) - timedelta(minutes=5)  # generous: clocks of one machine
+    cli("secrets", "set", "timed", "--A=1")
+    (item,) = json.loads(cli("secrets", "list", "-o", "json").stdout)
+    assert item["created"].endswith("Z") and len(item["created"]) == len(
+        "2026-12-01T10:54:41.123456Z"
+    )
+    created = datetime.fromisoformat(item["created"])
+    updated = datetime.fromisoformat(item["updated"])
+    assert created.utcoffset() == timedelta(0) and updated.utcoffset() == timedelta(0)
+    assert before <= created <= updated
 
 
 def test_delete_and_not_found(cli: Cli) -> None:

@@ -50,3 +50,24 @@ def test_progress_rewrites_one_line_and_clears_it_at_the_end() -> None:
     progress(1, 2, plan.secrets[0])
     progress(2, 2, plan.secrets[1])
     assert stream.getvalue() == "\r\x1b[K[1/2] drifted\r\x1b[K[2/2] fresh\r\x1b[K"
+
+
+def test_a_long_plan_shows_its_reads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`[reading n/N] name` while a plan reads declared secrets; names escaped."""
+    from kitaru.cli import sync_cmd
+
+    for name in ("NO_COLOR", "CI", "GITHUB_ACTIONS"):
+        monkeypatch.delenv(name, raising=False)
+    stream = Tty()
+    monkeypatch.setattr("sys.stderr", stream)
+    show = sync_cmd._read_progress()
+    show(1, Progress.MIN_WRITES, "first\x1b[2J")
+    show(Progress.MIN_WRITES, Progress.MIN_WRITES, "last")
+    assert stream.getvalue() == (
+        f"\r\x1b[K[reading 1/{Progress.MIN_WRITES}] first\\x1b[2J"
+        f"\r\x1b[K[reading {Progress.MIN_WRITES}/{Progress.MIN_WRITES}] last\r\x1b[K"
+    )
+    quiet = Tty()
+    monkeypatch.setattr("sys.stderr", quiet)
+    sync_cmd._read_progress()(1, Progress.MIN_WRITES - 1, "short")
+    assert quiet.getvalue() == ""

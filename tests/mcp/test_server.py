@@ -19,6 +19,7 @@ TOOLS = {
     "kitaru_secrets_plan",
 }
 METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys", "created", "updated"}
+IDENTITY = ("name", "id", "private")
 
 
 def sdk_message(action: object) -> str:
@@ -61,9 +62,16 @@ def test_create_then_list_and_show_return_metadata(mcp_server: McpServer) -> Non
     assert summary["keys"] == ["API_TOKEN", "ORG_ID"]
     assert set(summary) == METADATA_FIELDS
 
+    # The listing alone by default (keys null); keys=true reads each secret for its keys.
     listed = mcp_server.call("kitaru_secrets_list")
     assert not listed.is_error
-    assert summary in listed.structured_content["secrets"]
+    (entry,) = [s for s in listed.structured_content["secrets"] if s["id"] == summary["id"]]
+    assert set(entry) == METADATA_FIELDS and entry["keys"] is None
+    assert {f: entry[f] for f in IDENTITY} == {f: summary[f] for f in IDENTITY}
+    assert entry["created"] is not None and entry["updated"] is not None
+    with_keys = mcp_server.call("kitaru_secrets_list", {"keys": True}).structured_content
+    (keyed,) = [s for s in with_keys["secrets"] if s["id"] == summary["id"]]
+    assert keyed == {**entry, "keys": ["API_TOKEN", "ORG_ID"]}
 
     by_name = mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-made"})
     by_id = mcp_server.call("kitaru_secrets_show", {"name_or_id": summary["id"]})
@@ -237,6 +245,7 @@ def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> N
     mcp_server.call("kitaru_secrets_create", {"name": "mcp-last", "values": {"K": CANARY}})
     mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-last"})
     mcp_server.call("kitaru_secrets_list")
+    mcp_server.call("kitaru_secrets_list", {"keys": True})
     seen = mcp_server.everything_seen()
     assert CANARY not in seen
     assert "Traceback" not in seen

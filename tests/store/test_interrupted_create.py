@@ -22,7 +22,7 @@ def _interrupt(env: KitaruEnv, name: str) -> str:
     with sqlite3.connect(env.root / DB_RELATIVE) as db:
         changed = db.execute('UPDATE secret SET "values" = NULL WHERE name = ?', (name,))
         assert changed.rowcount == 1
-    assert kitaru.list_secrets()[0].incomplete  # the state a kill leaves behind
+    assert kitaru.list_secrets(keys=True)[0].incomplete  # the state a kill leaves behind
     return summary.id
 
 
@@ -34,8 +34,8 @@ def cli(embedded_store: KitaruEnv) -> Cli:
 
 def test_list_and_show_report_it(cli: Cli, embedded_store: KitaruEnv) -> None:
     secret_id = _interrupt(embedded_store, "half")
-    listed = cli("secrets", "list")
-    as_json = cli("secrets", "list", "-o", "json")
+    listed = cli("secrets", "list", "--keys")
+    as_json = cli("secrets", "list", "--keys", "-o", "json")
     shown = cli("secrets", "show", "half")
     results = [listed, as_json, shown]
     assert all(r.exit_code == 0 for r in results), all_output(results)
@@ -53,7 +53,7 @@ def test_set_completes_it_and_a_rerun_converges(cli: Cli, embedded_store: Kitaru
     assert first.exit_code == 0 and again.exit_code == 0, all_output([first, again])
     secret = kitaru.get_secret("half")
     assert secret.values == {"TOKEN": f"{CANARY}-token", "OTHER": "x-value"}
-    assert [s.incomplete for s in kitaru.list_secrets()] == [False]
+    assert [s.incomplete for s in kitaru.list_secrets(keys=True)] == [False]
     assert CANARY not in all_output([first, again]) and "server" not in all_output([first])
 
 

@@ -146,7 +146,7 @@ def test_interop_with_zenml_client(server_session: ServerSession) -> None:
         client.get_secret(made.id)
 
 
-def test_sdk_list_is_one_page_and_one_get_each(server_session: ServerSession) -> None:
+def test_sdk_list_is_one_page_and_keys_one_get_each(server_session: ServerSession) -> None:
     for index in range(6):
         kitaru.create_secret(f"counted-{index}", {"K": str(index)})
     from kitaru.store import open_store
@@ -154,4 +154,7 @@ def test_sdk_list_is_one_page_and_one_get_each(server_session: ServerSession) ->
     connection = open_store().rest.connection  # type: ignore[attr-defined]
     before = connection.round_trips
     assert [s.name for s in kitaru.list_secrets()] == [f"counted-{i}" for i in range(6)]
+    assert connection.round_trips - before == 1
+    before = connection.round_trips
+    assert [s.keys for s in kitaru.list_secrets(keys=True)] == [["K"]] * 6
     assert connection.round_trips - before == 1 + 6

@@ -193,3 +193,25 @@ def test_kitaru_requests_log_at_debug_only(
         other.get(server.url + "/api/v1/info")  # someone else's httpx client: unchanged
     assert "INFO" in [r.levelname for r in caplog.records if "HTTP Request" in r.getMessage()]
     other.close()
+
+
+def test_a_server_whose_largest_page_is_lower_is_listed_in_its_default_pages(
+    stub: Callable[..., Stub],
+) -> None:
+    """ZENML_PAGINATION_DEFAULT_LIMIT on a server lowers its largest page too: a listing
+    it rejects for its size is asked again without one (the server's default page)."""
+    from kitaru.store.rest import RestSecretStore
+
+    item = {"id": "5f0c1a5e-2b7e-4d59-9a8e-7d2b1c3e4f50", "name": "one", "body": {}}
+
+    def limited(handler: BaseHTTPRequestHandler) -> None:
+        if "size=" in handler.path:
+            handler.reply(422, {"detail": ["size: less than or equal to 100"]})  # type: ignore[attr-defined]
+        else:
+            handler.reply(200, {"index": 1, "total_pages": 1, "items": [item]})  # type: ignore[attr-defined]
+
+    server = stub(limited)
+    store = RestSecretStore(connection(server.url))
+    assert [ref.name for ref in store.list_all()] == ["one"]
+    assert server.calls["GET /api/v1/secrets"] == 2
+    store.close()

@@ -68,6 +68,7 @@ def report_data(view: ReportView) -> dict[str, Any]:
         "unchanged": counts.unchanged,
         "skip": counts.skip,
         "delete": counts.delete,
+        "blocked": counts.blocked,
         "drift": counts.drift,
         "unmanaged": counts.unmanaged,
         "changes": counts.changes,

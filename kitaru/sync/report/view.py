@@ -131,6 +131,7 @@ class Summary:
     unmanaged: int
     changes: bool
     outcomes: Outcomes | None = None  # None for a plan
+    blocked: int = 0  # declared secrets apply cannot write (orphaned on the server)
 
 
 @dataclass(frozen=True)
@@ -229,6 +230,7 @@ def build(plan: Plan, result: ApplyResult | None = None) -> ReportView:
         unmanaged=len(plan.unmanaged),
         changes=plan.has_changes,
         outcomes=outcomes,
+        blocked=plan.count("blocked"),
     )
     return ReportView(
         command="plan" if result is None else "apply",

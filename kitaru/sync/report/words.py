@@ -11,7 +11,14 @@ from kitaru.sync.report.view import DriftRow, ReportView
 MAX_LISTED_UNMANAGED = 20
 
 KEY_SYMBOL = {"add": "+", "change": "~", "remove": "-", "unchanged": "="}
-ACTION_SYMBOL = {"create": "+", "update": "~", "delete": "-", "unchanged": "=", "skip": "."}
+ACTION_SYMBOL = {
+    "create": "+",
+    "update": "~",
+    "delete": "-",
+    "unchanged": "=",
+    "skip": ".",
+    "blocked": "!",
+}
 KEPT_WORDS = "create-only, kept as stored"  # a kept key: its value is never compared
 STATUS_WORD = {
     "created": "created",
@@ -21,6 +28,7 @@ STATUS_WORD = {
     "skipped": "skipped (no values)",
     "failed": "FAILED",
     "planned": "would change (dry run)",
+    "blocked": "blocked (orphaned on the server)",
 }
 
 
@@ -47,6 +55,8 @@ def summary_sentence(view: ReportView) -> str:
         counts += f", {summary.unchanged} unchanged"
         if summary.skip:
             counts += f", {summary.skip} skipped (no values)"
+        if summary.blocked:
+            counts += f", {summary.blocked} blocked (orphaned)"
         return f"{head}: {counts}; {tail}"
     deleted = f"{outcomes.deleted} deleted, " if outcomes.deleted else ""
     return (
