@@ -19,7 +19,7 @@ from kitaru.store import StoredSecret, open_store
 from kitaru.store.failures import VALUES_LOST_MESSAGE
 from tests.conftest import PYTHON, Cli, all_output
 from tests.server.endpoints import closing_port, silent_port, status_port
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 from tests.server.zenml_server import HOST, Identity, free_port
 from tests.sync.stores import CountingStore
 
@@ -125,6 +125,7 @@ def assert_refused(stderr: str) -> None:
     assert len(stderr.splitlines()) == 1
 
 
+@MARIADB_TOO
 @pytest.mark.parametrize("who", BAD_CREDENTIALS.values(), ids=list(BAD_CREDENTIALS))
 def test_bad_credentials_give_one_clear_line(
     server_session: ServerSession, cli: Cli, who: Identity
