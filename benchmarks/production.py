@@ -247,7 +247,7 @@ def verdicts(figures: list[Figure], sizes: tuple[int, int]) -> list[tuple[str, s
     """(topology, target, figure, met) for each target of issue 19."""
     small, large = sizes
     rows: list[tuple[str, str, str, bool]] = []
-    for topology in sorted({f.topology for f in figures}, key=["sqlite", "mariadb"].index):
+    for topology in dict.fromkeys(f.topology for f in figures):  # in the order run
         for count in sizes:
             listed = find(figures, topology, "list", count)
             if listed:
@@ -386,7 +386,7 @@ def plot(figures: list[Figure], path: Path) -> None:
     except ImportError:
         print("matplotlib missing (pip install -e '.[bench]'): no plot", file=sys.stderr)
         return
-    topologies = sorted({f.topology for f in figures}, key=["sqlite", "mariadb"].index)
+    topologies = list(dict.fromkeys(f.topology for f in figures))
     fig, axes = plt.subplots(
         1, len(topologies), figsize=(6 * len(topologies), 5), dpi=110, squeeze=False
     )
