@@ -47,8 +47,14 @@ def create_once(
     """
     try:
         return create()
-    except (StoreError, failures.ValuesMissingError):
-        if any(ref.private == private for ref in find(name)):
+    except (StoreError, failures.ValuesMissingError) as create_error:
+        try:
+            taken = any(ref.private == private for ref in find(name))
+        except StoreError:
+            # The look-up failed too (a server or database going down): the user is
+            # told why the create failed, not why the look-up after it did.
+            raise create_error from None
+        if taken:
             raise failures.exists(action) from None
         raise
 

@@ -1,9 +1,13 @@
-"""Pytest plugin: one real ZenML server per session, a clean view of it per test.
+"""Pytest plugin: real ZenML servers per session, a clean view of one per test.
 
 Registered from tests/conftest.py, so the parametrized ``kitaru_env`` can hand any test
 the ``server`` store. Each test starts with no secret visible to any test identity
 (deleted through the REST API, which takes milliseconds) and a fresh ZenML config
 directory per identity, so tokens and settings never leak between tests.
+
+Tests run on the SQLite server; those marked ``@pytest.mark.topologies("sqlite",
+"mariadb")`` also on MariaDB behind two server replicas (tests/server/topology.py),
+each topology started once per session on first use.
 """
 
 from __future__ import annotations
@@ -18,27 +22,41 @@ import pytest
 
 from kitaru.store import close_open_stores
 from tests.conftest import KitaruEnv, isolation_env, reset_zenml_singletons
+from tests.server import mariadb
+from tests.server.topology import Topology
+from tests.server.topology import make as make_topology
 from tests.server.zenml_server import Identities, Identity, ServerApi, ZenMLServer, provision
 
 # kitaru's two ways to a server: ZenML's Python client, and kitaru's own REST store.
 CLIENTS = ("zenml", "rest")
+# For the tests worth doubling (each MariaDB run costs what the SQLite one does).
+MARIADB_TOO = pytest.mark.topologies("sqlite", "mariadb")
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "server: runs against the real ZenML server (deselect with -m 'not server')"
     )
+    config.addinivalue_line(
+        "markers",
+        "topologies(*names): run against each named server topology "
+        "(tests/server/topology.py; default: sqlite only)",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test that asks for the server itself runs through both clients (unless it
-    names its client with ``@pytest.mark.parametrize("server_client", ..., indirect=True)``)."""
+    names its client with ``@pytest.mark.parametrize("server_client", ..., indirect=True)``),
+    and against each topology its ``topologies`` marker names."""
     pinned = any(
         "server_client" in str(marker.args[0])
         for marker in metafunc.definition.iter_markers("parametrize")
     )
     if "server_client" in metafunc.fixturenames and not pinned:
         metafunc.parametrize("server_client", CLIENTS, indirect=True)
+    marker = metafunc.definition.get_closest_marker("topologies")
+    if marker is not None and "server_topology" in metafunc.fixturenames:
+        metafunc.parametrize("server_topology", marker.args, indirect=True, scope="function")
 
 
 @pytest.fixture
@@ -53,15 +71,20 @@ def server_client(request: pytest.FixtureRequest) -> str:
 
 @dataclass
 class RunningServer:
-    """What the session fixture hands out: the process, its users and a REST helper."""
+    """What the session fixtures hand out: the topology, its users and a REST helper."""
 
-    server: ZenMLServer
+    topology: Topology
     users: Identities
     api: ServerApi
 
     @property
+    def server(self) -> ZenMLServer:
+        """The first (for sqlite, the only) server process."""
+        return self.topology.replicas[0]
+
+    @property
     def url(self) -> str:
-        return self.server.url
+        return self.topology.url
 
     @property
     def everyone(self) -> tuple[Identity, ...]:
@@ -72,33 +95,60 @@ class RunningServer:
         for who in self.everyone:
             self.api.purge(who)
         if any(self.api.secret_ids(who) for who in self.everyone):
-            self.server.drop_secrets_without_values()
+            self.topology.drop_secrets_without_values()
             for who in self.everyone:
                 assert not self.api.secret_ids(who), f"{who.name} still sees secrets"
 
     def ensure_running(self) -> None:
-        """Restart (same port, database and keys) if a fault test left it down."""
-        if not self.server.running:
-            self.server.start()
+        """Restart (same ports, database and keys) whatever a fault test left down."""
+        if not self.topology.running:
+            self.topology.ensure_running()
             self.api.reconnect()
 
 
-@pytest.fixture(scope="session")
-def zenml_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
-    """Started once (10-15 s); stopped by PID at session end, also after failures."""
-    root = tmp_path_factory.mktemp("zenml-server")
-    server = ZenMLServer(root)
-    atexit.register(server.stop)  # also when pytest is interrupted mid-setup
-    server.start()
+def started(name: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """A topology started and provisioned; stopped by PID afterwards, also on failures."""
+    root = tmp_path_factory.mktemp(f"zenml-{name}")
+    topology = make_topology(name, root)
+    atexit.register(topology.stop)  # also when pytest is interrupted mid-setup
     api: ServerApi | None = None
     try:
-        users = provision(server, root)
-        api = ServerApi(server.url)
-        yield RunningServer(server=server, users=users, api=api)
+        topology.start()
+        users = provision(topology.replicas[0], root)
+        api = ServerApi(topology.url)
+        yield RunningServer(topology=topology, users=users, api=api)
     finally:
         if api is not None:
             api.close()
-        server.stop()
+        topology.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """One uvicorn process on SQLite, started once (10-15 s)."""
+    yield from started("sqlite", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def mariadb_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningServer]:
+    """MariaDB, two server replicas and a proxy, started once (~20 s); skipped, with the
+    command that enables it, where MariaDB is not installed."""
+    if not mariadb.available():
+        pytest.skip(mariadb.SKIP_REASON)
+    yield from started("mariadb", tmp_path_factory)
+
+
+@pytest.fixture
+def server_topology(request: pytest.FixtureRequest) -> str:
+    """Which topology this test runs against (see the ``topologies`` marker)."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def zenml_server(request: pytest.FixtureRequest, server_topology: str) -> RunningServer:
+    """The session's running topology this test asked for."""
+    running: RunningServer = request.getfixturevalue(f"{server_topology}_server")
+    return running
 
 
 @dataclass

@@ -22,7 +22,7 @@ from kitaru.errors import SecretOwnerError
 from kitaru.store import open_store
 from tests.conftest import Cli, all_output
 from tests.mcp.conftest import McpServer, serve
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 from tests.server.zenml_server import Identity
 
 NAME = "carol-api"
@@ -86,6 +86,7 @@ def test_stores_tell_who_created_a_secret_and_who_is_asking(
 # --- case 1: squatting a name declared private ------------------------------------------------
 
 
+@MARIADB_TOO
 def test_apply_creates_the_private_secret_beside_a_squatted_public_one(
     cli: Cli,
     server_session: ServerSession,

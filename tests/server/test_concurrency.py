@@ -16,7 +16,7 @@ import pytest
 import kitaru
 from kitaru.errors import KitaruError
 from kitaru.store import open_store
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 from tests.server.worker import run_together
 
 WRITERS = 8
@@ -61,6 +61,7 @@ def test_threads_setting_different_keys_keep_all_of_them(
     assert stored == {"BASE": "kept", **{f"K{i}": f"value-{i}" for i in range(WRITERS)}}
 
 
+@MARIADB_TOO
 def test_threads_racing_to_create_lose_nothing_silently(server_session: ServerSession) -> None:
     """Nobody has the secret yet: one create wins; the others update it or say why not."""
     errors = set_key_at_once("brand-new")
@@ -133,6 +134,7 @@ def test_processes_setting_one_key_all_exit_0_and_one_of_them_wins(
 MANIFEST_SECRETS = 12
 
 
+@MARIADB_TOO
 def test_two_applies_of_one_manifest_at_once_end_in_the_manifest(
     server_session: ServerSession, tmp_path: Path
 ) -> None:

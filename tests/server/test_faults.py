@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from kitaru.store import StoredSecret, open_store
 from kitaru.store.failures import VALUES_LOST_MESSAGE
 from tests.conftest import PYTHON, Cli, all_output
 from tests.server.endpoints import closing_port, silent_port, status_port
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 from tests.server.zenml_server import HOST, Identity, free_port
 from tests.sync.stores import CountingStore
 
@@ -126,6 +127,7 @@ def assert_refused(stderr: str) -> None:
     assert len(stderr.splitlines()) == 1
 
 
+@MARIADB_TOO
 @pytest.mark.parametrize("who", BAD_CREDENTIALS.values(), ids=list(BAD_CREDENTIALS))
 def test_bad_credentials_give_one_clear_line(
     server_session: ServerSession, cli: Cli, who: Identity
@@ -156,11 +158,18 @@ KILL_AFTER = 10
 
 
 class KillingStore(CountingStore):
-    """The real store; the server is SIGKILLed as the KILL_AFTER-th create returns."""
+    """The real store; ``fault`` (by default: SIGKILL the server) runs as the
+    ``after``-th create returns."""
 
-    def __init__(self, session: ServerSession) -> None:
+    def __init__(
+        self,
+        session: ServerSession,
+        fault: Callable[[], object] | None = None,
+        after: int = KILL_AFTER,
+    ) -> None:
         super().__init__(open_store())
-        self.session = session
+        self.fault = fault or session.running.server.kill
+        self.after = after
         self.lock = threading.Lock()
         self.created = 0
 
@@ -168,16 +177,16 @@ class KillingStore(CountingStore):
         created = super().create(name, values, private)  # type: ignore[arg-type]
         with self.lock:
             self.created += 1
-            if self.created == KILL_AFTER:
-                self.session.running.server.kill()
+            if self.created == self.after:
+                self.fault()
         return created
 
 
-def big_manifest(path: Path) -> dict[str, dict[str, str]]:
-    """SECRETS secrets of three keys each; returns the state the store must end in."""
+def big_manifest(path: Path, count: int = SECRETS) -> dict[str, dict[str, str]]:
+    """``count`` secrets of three keys each; returns the state the store must end in."""
     lines = ["version: 1", "secrets:"]
     expected = {}
-    for index in range(SECRETS):
+    for index in range(count):
         keys = {f"K{index}_{part}": f"v{index}-{part}" for part in ("A", "B", "C")}
         lines += [f"  - name: fleet-{index:02d}", f"    keys: [{', '.join(keys)}]"]
         expected[f"fleet-{index:02d}"] = keys

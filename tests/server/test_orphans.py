@@ -1,18 +1,17 @@
 """Orphaned secrets on a real server: a create killed between ZenML's two commits leaves a
 row without values, which the server lists but answers with 404 to every read, update
-and delete (test_faults.py's kill test makes them for real). Here the state is made
-directly, as the kill leaves it: ZenML's first commit writes the row with ``values``
-NULL (SqlZenStore._create_secret_schema), the second fills it in; so a secret created
-normally whose ``values`` are set back to NULL is that state. `plan` names it with the
-remedy, `apply` fails it alone, `list` shows it, and the remedy's SQL really works.
+and delete (test_faults.py's kill test makes them for real on SQLite, test_half_made.py
+on MariaDB). Here the state is made directly, as the kill leaves it: ZenML's first
+commit writes the row with ``values`` NULL (SqlZenStore._create_secret_schema), the
+second fills it in; so a secret created normally whose ``values`` are set back to NULL
+is that state. `plan` names it with the remedy, `apply` fails it alone, `list` shows
+it, and the remedy's SQL really works, on SQLite and on MariaDB.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 from uuid import UUID
 
@@ -22,7 +21,7 @@ import kitaru
 from kitaru.store import open_store
 from kitaru.store.failures import ValuesMissingError
 from tests.conftest import Cli, all_output
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 
 CANARY = "orphan-canary-51f0"
 MANIFEST = """version: 1
@@ -37,18 +36,16 @@ secrets:
 REMEDY = re.compile(r"DELETE FROM secret WHERE id = '[0-9a-f]{32}' AND `values` IS NULL;")
 
 
-def database(session: ServerSession) -> Path:
-    return session.running.server.root / "server.db"
+def sql(session: ServerSession, statement: str) -> int:
+    """A statement on the server's database (SQLite, or the replicas' shared MariaDB)."""
+    return session.running.topology.execute_sql(statement)
 
 
 def orphan(session: ServerSession, name: str) -> str:
     """Create ``name``, then leave its row as a kill between the two commits would."""
     secret_id = kitaru.create_secret(name, {"LOST_KEY": f"{CANARY}-old"}).id
-    with closing(sqlite3.connect(database(session), timeout=30)) as db, db:
-        changed = db.execute(
-            'UPDATE secret SET "values" = NULL WHERE id = ?', (UUID(secret_id).hex,)
-        )
-        assert changed.rowcount == 1
+    hex_id = UUID(secret_id).hex  # ours: no quoting needed
+    assert sql(session, f"UPDATE secret SET `values` = NULL WHERE id = '{hex_id}'") == 1
     with pytest.raises(ValuesMissingError):  # the state the kill test's lost secrets are in
         open_store().get(secret_id)
     return secret_id
@@ -64,6 +61,7 @@ def manifest(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.server
+@MARIADB_TOO
 def test_plan_apply_and_list_report_an_orphan_and_its_remedy_works(
     server_session: ServerSession, manifest: Path
 ) -> None:
@@ -117,8 +115,7 @@ def test_plan_apply_and_list_report_an_orphan_and_its_remedy_works(
 
     # The admin's remedy, as the finding words it, run on the server's database.
     (statement,) = REMEDY.findall(finding["message"])
-    with closing(sqlite3.connect(database(server_session), timeout=30)) as db, db:
-        assert db.execute(statement).rowcount == 1
+    assert sql(server_session, statement) == 1
     healed = cli("secrets", "apply", "-f", str(manifest))
     assert healed.exit_code == 0, healed.stdout + healed.stderr
     assert kitaru.get_secret("lost").values == {"LOST_KEY": f"{CANARY}-lost_key"}

@@ -19,7 +19,7 @@ from kitaru.errors import SecretNotFoundError
 from kitaru.secrets import describe_secret
 from kitaru.store import open_store
 from tests.conftest import Cli, all_output
-from tests.server.fixtures import ServerSession
+from tests.server.fixtures import MARIADB_TOO, ServerSession
 from tests.server.zenml_server import Identity
 
 PRIVATE = "alice-private"
@@ -67,6 +67,7 @@ def lookups(alice: AliceSecrets) -> list[tuple[str, str]]:
     return [(PRIVATE, ABSENT), (alice.private_id, str(uuid4()))]
 
 
+@MARIADB_TOO
 def test_sdk_never_shows_or_changes_it(intruder: Identity, alice: AliceSecrets) -> None:
     listed = kitaru.list_secrets()
     assert PUBLIC in [s.name for s in listed]  # the intruder's view works at all
@@ -106,6 +107,7 @@ def test_store_calls_by_id_fail_like_a_missing_secret(
         assert same_error(str(hidden.value), alice.private_id, str(absent.value), stand_in)
 
 
+@MARIADB_TOO
 def test_set_by_name_makes_the_intruders_own_secret(
     intruder: Identity, alice: AliceSecrets
 ) -> None:

@@ -69,12 +69,24 @@ def _clean_environ() -> dict[str, str]:
 class ZenMLServer:
     """One ``uvicorn zenml.zen_server.zen_server_api:app`` process and its files."""
 
-    def __init__(self, root: Path, port: int | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        port: int | None = None,
+        store_url: str | None = None,
+        admin: Identity | None = None,
+        jwt_secret: str | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> None:
+        """SQLite in ``root`` unless ``store_url`` names another database; replicas of
+        one deployment share the database, the admin and the JWT key."""
         self.root = root
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
-        self.admin = Identity("admin", password=secrets.token_urlsafe(16))
-        self.jwt_secret = secrets.token_hex(32)
+        self.store_url = store_url or f"sqlite:///{root / 'server.db'}"
+        self.admin = admin or Identity("admin", password=secrets.token_urlsafe(16))
+        self.jwt_secret = jwt_secret or secrets.token_hex(32)
+        self.extra_env = dict(extra_env or {})
         self.log_path = root / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
 
@@ -85,13 +97,14 @@ class ZenMLServer:
             "HOME": str(root / "home"),
             "ZENML_ANALYTICS_OPT_IN": "false",
             "ZENML_CONFIG_PATH": str(root / "server_cfg"),
-            "ZENML_STORE_URL": f"sqlite:///{root / 'server.db'}",
+            "ZENML_STORE_URL": self.store_url,
             "ZENML_SERVER_AUTO_ACTIVATE": "true",
             "ZENML_DEFAULT_USER_NAME": self.admin.name,
             "ZENML_DEFAULT_USER_PASSWORD": self.admin.password or "",
             "ZENML_SERVER_JWT_SECRET_KEY": self.jwt_secret,
             "ZENML_SERVER_DEPLOYMENT_TYPE": "other",
             "ZENML_LOGGING_VERBOSITY": "WARN",
+            **self.extra_env,
         }
 
     @property
@@ -171,11 +184,10 @@ class ZenMLServer:
         except ProcessLookupError:
             pass
 
-    def drop_secrets_without_values(self) -> int:
-        """Test isolation only: remove the rows a killed server leaves behind (listed,
-        but unreadable and undeletable through any ZenML API)."""
+    def execute_sql(self, statement: str) -> int:
+        """One statement on this server's SQLite database; how many rows it changed."""
         with closing(sqlite3.connect(self.root / "server.db", timeout=30)) as db, db:
-            return db.execute('DELETE FROM secret WHERE "values" IS NULL').rowcount
+            return db.execute(statement).rowcount
 
     def kill(self) -> None:
         """SIGKILL, as a crash would: no shutdown handlers run."""

@@ -71,6 +71,19 @@ def test_other_failures_pass_through() -> None:
     assert create_once(lambda: "made", lambda _: [], "db", False, "creating") == "made"
 
 
+def test_a_failed_look_up_after_a_failed_create_reports_the_create() -> None:
+    """A server or database going down fails the create and the look-up after it: the
+    user is told why the create failed (tests/server/test_replicas.py meets this)."""
+    error = StoreError("creating secret 'db': the ZenML server failed (HTTP 500)")
+
+    def find(name: str) -> list[SecretRef]:
+        raise StoreError("listing secrets: the ZenML server failed (HTTP 500)")
+
+    with pytest.raises(StoreError) as info:
+        create_once(lambda: failing(error), find, "db", True, "creating secret 'db'")
+    assert info.value is error
+
+
 def test_create_or_update_is_the_one_place_a_lost_race_becomes_an_update() -> None:
     from kitaru.errors import SecretOwnerError
     from kitaru.store.create_races import create_or_update

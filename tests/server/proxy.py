@@ -1,0 +1,70 @@
+"""A round-robin TCP proxy on loopback: the load balancer in front of server replicas.
+
+    python -m tests.server.proxy LISTEN_PORT BACKEND_PORT [BACKEND_PORT ...]
+
+Each new client connection goes to the next backend; a backend that refuses the
+connection (a killed replica) is skipped for the next one, as a health-checking load
+balancer would. Bytes pass through unchanged; connections already open to a replica
+die with it, exactly as they do behind a real proxy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import sys
+
+HOST = "127.0.0.1"
+CONNECT_TIMEOUT_S = 2.0
+
+
+async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+    except (ConnectionError, OSError):
+        pass
+    finally:
+        writer.close()
+
+
+class RoundRobin:
+    def __init__(self, backends: list[int]) -> None:
+        self.backends = backends
+        self.turn = itertools.cycle(range(len(backends)))
+
+    async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+        for _ in self.backends:
+            port = self.backends[next(self.turn)]
+            try:
+                return await asyncio.wait_for(
+                    asyncio.open_connection(HOST, port), CONNECT_TIMEOUT_S
+                )
+            except (OSError, asyncio.TimeoutError):
+                continue
+        return None
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream = await self.connect()
+        if upstream is None:
+            writer.close()  # nobody alive behind the proxy: the client sees a hang-up
+            return
+        up_reader, up_writer = upstream
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def serve(listen: int, backends: list[int]) -> None:
+    balancer = RoundRobin(backends)
+    server = await asyncio.start_server(balancer.handle, HOST, listen, backlog=512)
+    async with server:
+        await server.serve_forever()
+
+
+def main() -> None:
+    listen, *backends = (int(arg) for arg in sys.argv[1:])
+    asyncio.run(serve(listen, backends))
+
+
+if __name__ == "__main__":
+    main()
