@@ -107,17 +107,8 @@ def _adopt(
 
 def _replace(path: Path, text: str) -> None:
     """The new text in place of the old in one rename: never a half-written manifest (a
-    symlinked manifest keeps its link; the file it points at is replaced)."""
-    import os
-    import tempfile
+    symlinked manifest keeps its link; the file it points at is replaced, mode kept)."""
+    from kitaru.private_file import write_whole
 
     target = path.resolve()
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".kitaru-adopt-")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
-        os.chmod(temporary, target.stat().st_mode & 0o7777)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_whole(target, text, mode=target.stat().st_mode & 0o7777)

@@ -13,10 +13,8 @@ by hand), is refused. Pure apart from ``write``/``read``: no store, no clock.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,6 +24,7 @@ from typing import Any
 from kitaru.ages import duration_text, iso, parse_duration
 from kitaru.errors import KitaruError
 from kitaru.naming import named, shown_path, visibility_word
+from kitaru.private_file import write_whole
 from kitaru.safe_text import to_json
 from kitaru.sync.plan import Plan, SecretPlan
 
@@ -252,21 +251,12 @@ def save(
 
 def write(path: str | Path, document: dict[str, Any]) -> None:
     """The whole file or none of it: a temporary file beside it, flushed, then renamed."""
-    target = Path(path)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        with open(temporary, "w", encoding="ascii") as out:
-            out.write(to_json(document) + "\n")
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, target)
+        write_whole(Path(path), to_json(document) + "\n")  # ASCII-only JSON
     except OSError as err:
         raise KitaruError(
             f"cannot write the plan to {shown_path(path)} ({err.strerror or 'write failed'})"
         ) from None
-    finally:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
 
 
 def read(path: str | Path) -> SavedPlan:
