@@ -181,13 +181,13 @@ def export_command(
         if force and out is None:
             raise UsageError("--force needs --out FILE")
         found = _environment(names, manifest, targets, private, override)
-        from kitaru.cli.secrets_cmd import _note_shadowed
+        from kitaru.cli.secrets_cmd import note_shadowed
         from kitaru.export_formats import expands_in_dotenv, render
         from kitaru.naming import shown_path
 
         variables: dict[str, str] = found.variables
         for twin in found.shadowed:
-            _note_shadowed(twin)
+            note_shadowed(twin)
         _mask_for_github(list(variables.values()))
         if format_ is ExportFormat.dotenv:
             expanding = sorted(k for k, v in variables.items() if expands_in_dotenv(v))

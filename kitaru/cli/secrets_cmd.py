@@ -50,7 +50,7 @@ def _shadowed_payload(shadowed: Any) -> dict[str, Any] | None:
     return {"name": shadowed.name, "id": shadowed.id, "private": shadowed.private}
 
 
-def _note_shadowed(shadowed: Any) -> None:
+def note_shadowed(shadowed: Any) -> None:
     """One line on stderr, so stdout (and `-o json`) stays the command's own output."""
     if shadowed is not None:
         typer.echo(
@@ -116,7 +116,7 @@ def set_command(
 
         outcome = upsert_secret(name, values, private=private, allow_empty=allow_empty)
         summary = outcome.summary
-        _note_shadowed(outcome.shadowed)
+        note_shadowed(outcome.shadowed)
         if output is OutputFormat.json:
             echo_json(
                 {
@@ -172,7 +172,7 @@ def show_command(
             values = dict(found.result.values)
             payload["values"] = values
         payload["shadowed"] = _shadowed_payload(shadowed)
-        _note_shadowed(shadowed)
+        note_shadowed(shadowed)
         if output is OutputFormat.json:
             echo_json(payload)
             return
@@ -300,7 +300,7 @@ def delete_command(
 
         found = delete_secret_found(name_or_id, private=private)
         summary = found.result
-        _note_shadowed(found.shadowed)
+        note_shadowed(found.shadowed)
         if output is OutputFormat.json:
             payload = {"deleted": True, **_summary_payload(summary)}
             echo_json({**payload, "shadowed": _shadowed_payload(found.shadowed)})

@@ -146,10 +146,10 @@ def adopt(
     or, with no names, for every secret in the store; either way minus those ``manifest``
     declares already (name and visibility, whatever their state). One list, then one get
     per candidate. The store is opened (and closed) here unless one is given."""
-    from kitaru.sync.pipeline import _store, load
+    from kitaru.sync.pipeline import load, opened_store
 
     declared = {(s.name, s.private) for s in load(manifest).secrets} if manifest else set()
-    with _store(store) as opened:
+    with opened_store(store) as opened:
         return _collect(opened, names, declared, private)
 
 

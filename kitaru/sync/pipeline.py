@@ -91,7 +91,7 @@ def _loaded(manifest: Manifest | str | Path) -> tuple[Manifest, str | None]:
 
 
 @contextmanager
-def _store(given: SecretStore | None) -> Iterator[SecretStore]:
+def opened_store(given: SecretStore | None) -> Iterator[SecretStore]:
     """The caller's store untouched, or one opened here and closed on every way out."""
     if given is not None:
         yield given
@@ -132,7 +132,7 @@ def run(
     ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
     """
     if isinstance(manifest, Plan):
-        with _store(store) as opened:
+        with opened_store(store) as opened:
             return Run(
                 manifest, execute(manifest, opened, dry_run=dry_run, on_progress=on_progress)
             )
@@ -149,7 +149,7 @@ def run(
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
     if on_resolved is not None:
         on_resolved(desired)
-    with _store(store) as opened:
+    with opened_store(store) as opened:
         pending = make_plan(desired, observe(opened, desired, on_read), prune=prune)
         if pending.missing:  # create-only keys the store lacks, without a value
             raise missing_values(pending.missing, desired.env_file)
