@@ -99,7 +99,7 @@ class Intrinsic:
 
 
 def intrinsic(calls: int = 200) -> Intrinsic:
-    from kitaru.child import run_child
+    from kitaru.programs.child import run_child
 
     env = dict(os.environ)
     spawns = []
@@ -111,7 +111,7 @@ def intrinsic(calls: int = 200) -> Intrinsic:
     return Intrinsic(statistics.median(spawns), statistics.median(imports))
 
 
-RUN_ONLY = ("kitaru.child", "kitaru.environment", "kitaru.cli.github")
+RUN_ONLY = ("kitaru.programs.child", "kitaru.programs.environment", "kitaru.cli.github")
 
 
 def _extra_imports_s() -> float:

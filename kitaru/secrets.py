@@ -365,7 +365,7 @@ class Environment:
 def _environment(
     store: SecretStore, wanted: list[tuple[str, bool | None]], override: bool
 ) -> Environment:
-    from kitaru.environment import SecretValues, merge
+    from kitaru.programs.environment import SecretValues, merge
 
     read: list[Secret] = []
     shadowed: list[SecretRef] = []

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 import kitaru
-from kitaru.environment import KeyCollisionError
 from kitaru.errors import KitaruError, SecretNotFoundError
+from kitaru.programs.environment import KeyCollisionError
 from kitaru.secrets import manifest_environment, secret_environment_found
 from tests.conftest import KitaruEnv
 

@@ -1,7 +1,7 @@
 """`kitaru secrets run -- CMD` and `kitaru secrets export`: secrets where programs read them.
 
 Thin: the SDK (``secrets.secret_environment_found``, ``manifest_environment``) finds and
-merges the values, ``kitaru.child`` runs the program, ``kitaru.export_formats`` renders.
+merges the values; ``kitaru.programs`` runs the program and renders the export formats.
 """
 
 from __future__ import annotations
@@ -132,15 +132,15 @@ def run_command(
                 "kitaru secrets run openai-creds -- python train.py"
             )
         found = _environment(names, manifest, targets, private, override)
-        from kitaru.child import Filter, run_child
-        from kitaru.environment import child_environment
+        from kitaru.programs.child import Filter, run_child
+        from kitaru.programs.environment import child_environment
 
         variables: dict[str, str] = found.variables
         env = child_environment(inherited, variables, inherit=not no_inherit)
         _mask_for_github(list(variables.values()))
         filters: list[Filter] | None = None
         if redact:
-            from kitaru.redact_stream import StreamRedactor
+            from kitaru.programs.redact_stream import StreamRedactor
 
             filters = [
                 (StreamRedactor(variables.values()), sys.stdout.buffer),
@@ -182,8 +182,8 @@ def export_command(
             raise UsageError("--force needs --out FILE")
         found = _environment(names, manifest, targets, private, override)
         from kitaru.cli.secrets_cmd import note_shadowed
-        from kitaru.export_formats import expands_in_dotenv, render
         from kitaru.naming import shown_path
+        from kitaru.programs.export_formats import expands_in_dotenv, render
 
         variables: dict[str, str] = found.variables
         for twin in found.shadowed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kitaru.environment import (
+from kitaru.programs.environment import (
     EnvironmentValueError,
     KeyCollisionError,
     SecretValues,

@@ -1,7 +1,7 @@
 """`kitaru secrets export` formats: pure functions from variables to text others read.
 
 Each format reproduces every value exactly when read back by its reader (keys are
-environment-variable names and values hold no NUL: ``kitaru.environment`` checks both):
+environment-variable names and values hold no NUL: ``kitaru.programs.environment`` checks both):
 
 - ``dotenv``: ``KEY="..."`` lines for python-dotenv. Inside double quotes it decodes
   ``\\\\``, ``\\"``, ``\\n`` and ``\\r``, so every value stays on one line and a CR

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kitaru.dotenv_reader import parse_dotenv
-from kitaru.export_formats import (
+from kitaru.programs.export_formats import (
     delimiter_for,
     dotenv,
     expands_in_dotenv,

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.redact_stream import StreamRedactor
+from kitaru.programs.redact_stream import StreamRedactor
 from kitaru.runtime.redact import maskable
 
 SECRETS = ["hunter2-canary", "hunter2-canary-longer", "pem-line-one\npem-line-two"]

@@ -1,4 +1,4 @@
-"""`kitaru.child` with real processes: environment, exit codes, signals, redaction."""
+"""`kitaru.programs.child` with real processes: environment, exit codes, signals, redaction."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import BinaryIO, cast
 
 import pytest
 
-from kitaru.child import CommandNotFoundError, exit_code, forwardable, run_child
-from kitaru.redact_stream import StreamRedactor
+from kitaru.programs.child import CommandNotFoundError, exit_code, forwardable, run_child
+from kitaru.programs.redact_stream import StreamRedactor
 
 PY = sys.executable
 
@@ -79,7 +79,7 @@ def test_redact_masks_one_write_a_split_write_and_many_lines() -> None:
 # kitaru's stand-in for these tests: run_child in a process of its own, no store needed.
 PARENT = """
 import os, sys
-from kitaru.child import run_child
+from kitaru.programs.child import run_child
 sys.exit(run_child(sys.argv[1:], dict(os.environ)))
 """
 TRAPPER = """
@@ -121,7 +121,7 @@ def test_no_file_is_left_behind(tmp_path: Path) -> None:
 
 AT_A_TERMINAL = """
 import fcntl, os, sys, termios
-from kitaru.child import run_child
+from kitaru.programs.child import run_child
 fcntl.ioctl(0, termios.TIOCSCTTY, 0)  # the pty becomes our terminal, our group its foreground
 sys.exit(run_child(sys.argv[1:], dict(os.environ)))
 """
