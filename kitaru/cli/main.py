@@ -27,6 +27,14 @@ def stdout_to_devnull() -> None:
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] in (["__complete"], ["completion"]):  # a Tab press, or a shell's start-up
+        from kitaru.completion.entry import fast_entry
+
+        served = fast_entry(args)
+        if served is not None:
+            sys.stdout.flush()
+            sys.exit(served)
     from kitaru import startup
 
     startup.pause()  # no collections while modules load; the store resumes them
