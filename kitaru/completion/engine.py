@@ -164,8 +164,8 @@ def _options(state: _State) -> Reply:
 
 def _positional(state: _State, sources: Sources) -> Reply:
     command = state.command
-    if command.commands:
-        return Reply([(c.name, c.help) for c in command.commands])
+    if command.commands:  # after an unknown command word, nothing is known
+        return Reply([] if state.positionals else [(c.name, c.help) for c in command.commands])
     if command.args is None or (state.positionals and not command.many):
         return _options(state)
     if command.args == Kind.secret and command.name in ("run", "export") and "-f" in state.given:

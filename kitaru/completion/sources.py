@@ -14,15 +14,20 @@ STORE_DEADLINE_S = 0.9
 
 
 def _listed() -> list[tuple[str, bool]]:
-    """(name, private) of every secret the command's store shows; raises on any fault."""
+    """(name, private) of every secret the command's store shows; raises on any fault.
+    ZenML's client (seconds to import) is the last resort, and rarely within the deadline."""
     from kitaru.store.selection import rest_choice
 
-    if rest_choice() is None:  # an embedded store, or ZenML's client on request
-        from kitaru.store.embedded_names import secret_names
+    chosen = rest_choice()
+    if chosen is not None:  # a server: names over plain HTTP (no pydantic, no zenml)
+        from kitaru.store import rest_names
 
-        names = secret_names()
-        if names is not None:
-            return names
+        return rest_names.secret_names(chosen[0])
+    from kitaru.store.embedded_names import secret_names
+
+    names = secret_names()  # an embedded store: its SQLite file, when provably the one
+    if names is not None:
+        return names
     from kitaru.cli.common import quiet_zenml
     from kitaru.store import open_store
 

@@ -1,0 +1,79 @@
+"""The typer-free entry: bash's split words, what each script reads, a quiet process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from kitaru.completion.entry import _bash_words, answer, fast_entry
+from kitaru.completion.scripts import SCRIPTS
+from tests.completion.test_engine import Recorder
+
+
+def test_bash_words_rejoin_what_comp_wordbreaks_split() -> None:
+    assert _bash_words(["secrets", "plan", "--format", "=", "js"]) == [
+        "secrets",
+        "plan",
+        "--format=js",
+    ]
+    assert _bash_words(["secrets", "plan", "--format", "="]) == ["secrets", "plan", "--format="]
+    assert _bash_words(["a", "=", "b"]) == ["a", "=", "b"]
+
+
+def test_bash_replies_replace_only_its_own_current_word() -> None:
+    sources = Recorder()
+    assert answer("bash", ["secrets", "plan", "--format", "=", "j"], sources) == "v\tjson\t\n"
+    assert answer("bash", ["secrets", "plan", "--format", "=", ""], sources).startswith(
+        "v\ttext\t\n"
+    )
+    assert answer("bash", ["secrets", "plan", "--format", "="], sources).startswith("v\t=text\t")
+    assert answer("bash", ["secrets", "export", "--out", "=", "a/b"], sources) == "f\t:\t:a/b\n"
+    assert answer("zsh", ["secrets", "export", "--out=a/b"], sources) == "f\t--out=\ta/b\n"
+    assert answer("fish", ["secrets", "sh"], sources) == (
+        "v\tshow\tPrint a secret's metadata and key names.\n"
+    )
+    assert answer("tcsh", ["secrets", "sh"], sources) == ""
+    assert answer("bash", [], sources) == ""
+
+
+def test_completion_shell_prints_the_script(capsys: pytest.CaptureFixture[str]) -> None:
+    for shell, script in SCRIPTS.items():
+        assert fast_entry(["completion", shell]) == 0
+        assert capsys.readouterr().out == script
+    assert fast_entry(["completion", "tcsh"]) is None  # typer explains the error
+    assert fast_entry(["secrets", "list"]) is None
+
+
+def test_the_typer_command_prints_the_same_script() -> None:
+    from typer.testing import CliRunner
+
+    from kitaru.cli.app import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["completion", "zsh"]).stdout == SCRIPTS["zsh"]
+    wrong = runner.invoke(app, ["completion", "tcsh"])
+    assert wrong.exit_code == 2 and "tcsh" in wrong.stderr
+
+
+PROBE = "import sys; from kitaru.cli.main import main; main(sys.argv[1:])"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["__complete"],
+        ["__complete", "bash"],
+        ["__complete", "bash", "secrets", "plan", "-f", "/dev/null", "--target", ""],
+        ["__complete", "zsh", "secrets", "validate", "\udcff"],
+        ["__complete", "nosuchshell", "x"],
+    ],
+)
+def test_a_tab_press_never_writes_to_stderr_or_fails(args: list[str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args],
+        capture_output=True,
+        timeout=60,
+    )
+    assert (done.returncode, done.stderr) == (0, b"")

@@ -1,0 +1,40 @@
+"""`--target` values come from the manifest file alone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from kitaru.completion.manifest_targets import MAX_BYTES, declared_names
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "secrets.yaml"
+
+
+def test_names_of_the_example_manifest() -> None:
+    names = declared_names(str(EXAMPLE))
+    assert names and all(isinstance(name, str) for name in names)
+
+
+def test_declared_names_in_order(tmp_path: Path) -> None:
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        "version: 1\nsecrets:\n  - name: db-creds\n    keys: [A]\n"
+        "  - name: old\n    state: absent\n  - keys: [B]\n  - name: 7\n  - plain\n"
+    )
+    assert declared_names(str(manifest)) == ["db-creds", "old"]
+
+
+def test_nothing_from_what_is_not_a_small_regular_manifest(tmp_path: Path) -> None:
+    assert declared_names(str(tmp_path / "missing.yaml")) == []
+    assert declared_names(str(tmp_path)) == []  # a directory
+    (tmp_path / "bad.yaml").write_text("secrets: [\n  - name: x\n")
+    assert declared_names(str(tmp_path / "bad.yaml")) == []
+    (tmp_path / "list.yaml").write_text("- name: x\n")
+    assert declared_names(str(tmp_path / "list.yaml")) == []
+    big = tmp_path / "big.yaml"
+    big.write_text("secrets:\n" + "  - name: n\n" * (MAX_BYTES // 10))
+    assert declared_names(str(big)) == []
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    assert declared_names(str(fifo)) == []  # returns at once: nobody writes it
+    assert declared_names("/dev/zero") == []
