@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -81,3 +83,49 @@ def test_help_needs_no_pydantic(args: list[str]) -> None:
     assert "kitaru.cli.app" in modules
     assert "pydantic" not in modules
     assert "zenml" not in modules
+
+
+HEAVY = ("typer", "click", "pydantic", "zenml", "httpx", "kitaru.cli.app")
+ANSWER = """
+import sys
+from kitaru.completion.entry import answer, fast_entry
+from kitaru.completion.sources import LiveSources
+args = {args!r}
+if args[0] == "completion":
+    fast_entry(args)
+else:
+    answer(args[1], args[2:], LiveSources())
+print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
+"""
+
+
+def _heavy_imports(args: list[str], env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", ANSWER.format(args=args, heavy=HEAVY)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    return done.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["__complete", "bash", "secrets", "sh"],
+        ["__complete", "zsh", "secrets", "plan", "-f", "examples/secrets.yaml", "--target", ""],
+        ["__complete", "fish", "secrets", "plan", "--format="],
+        ["completion", "fish"],
+    ],
+)
+def test_offline_completion_imports_nothing_heavy(args: list[str]) -> None:
+    """A Tab press (and a shell's start-up) stays under the bare library import."""
+    assert _heavy_imports(args) == "[]"
+
+
+def test_completing_names_on_the_embedded_store_imports_no_zenml(tmp_path: Path) -> None:
+    """Names come from the store's SQLite file: neither zenml nor pydantic is imported."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "KITARU_"))}
+    env["ZENML_CONFIG_PATH"] = str(tmp_path)
+    assert _heavy_imports(["__complete", "bash", "secrets", "show", ""], env) == "[]"
