@@ -58,10 +58,10 @@ _kitaru_complete() {
         _files
     fi
 }
+# Later Tabs call _kitaru_complete directly; autoloaded from $fpath, this first one too.
+compdef _kitaru_complete kitaru
 if [[ "${zsh_eval_context[-1]}" == loadautofunc ]]; then
     _kitaru_complete "$@"
-else
-    compdef _kitaru_complete kitaru
 fi
 """
 

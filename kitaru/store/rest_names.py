@@ -1,20 +1,26 @@
 """Secret names from a ZenML server in as little time as possible, for shell completion.
 
-The REST store (kitaru.store.rest) validates every answer with pydantic models, whose
-import alone costs a Tab press more than its whole budget. Names need none of that: this
-module logs in the way the REST store does (a configured token, else kitaru's token
-cache, else the configured API key or password, saved to the cache; one fresh login after
-a 401) and reads the paged ``GET /secrets`` listing with plain JSON. It reads names and
-visibility only, never values, and raises ``NamesUnavailable`` on anything unexpected:
-completion then offers nothing.
+The REST store (kitaru.store.rest) validates every answer with pydantic models and talks
+through httpx, whose imports alone cost a Tab press most of its budget. Names need none of
+that: this module logs in the way the REST store does (a configured token, else kitaru's
+token cache, else the configured API key or password, saved to the cache; one fresh login
+after a 401) and reads the paged ``GET /secrets`` listing with the standard library
+(proxies from the environment as httpx honours them; redirects refused, so a token never
+follows one; TLS as the REST store verifies it). It reads names and visibility only, never
+values, and raises ``NamesUnavailable`` on anything unexpected: completion then offers
+nothing.
 """
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
 from typing import Any
 
 from kitaru.store.base import LIST_PAGE_SIZE
-from kitaru.store.http_setup import import_httpx, tls_setting
+from kitaru.store.http_setup import tls_setting
 from kitaru.store.server_config import ServerConfig
 from kitaru.store.token_cache import TokenCache
 
@@ -27,7 +33,38 @@ class NamesUnavailable(Exception):
     """The server could not be asked, or answered something else than a listing."""
 
 
-def _login(client: Any, config: ServerConfig, cache: TokenCache) -> str:
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None  # the 3xx is then an error: the token is never sent elsewhere
+
+
+def _opener(config: ServerConfig) -> urllib.request.OpenerDirector:
+    tls = tls_setting(config)
+    if tls is True:
+        import ssl
+
+        tls = ssl.create_default_context()
+    elif tls is False:
+        import ssl
+
+        tls = ssl.create_default_context()
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
+    return urllib.request.build_opener(urllib.request.HTTPSHandler(context=tls), _NoRedirects)
+
+
+def _send(opener: Any, request: urllib.request.Request) -> tuple[int, Any]:
+    try:
+        with opener.open(request, timeout=TIMEOUT_S) as response:
+            return int(response.status), json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        err.close()
+        return int(err.code), None
+    except (OSError, ValueError) as err:
+        raise NamesUnavailable(type(err).__name__) from None
+
+
+def _login(opener: Any, config: ServerConfig, cache: TokenCache) -> str:
     if config.api_key is not None:
         form = {"grant_type": "zenml-api-key", "password": config.api_key}
     else:
@@ -36,21 +73,23 @@ def _login(client: Any, config: ServerConfig, cache: TokenCache) -> str:
             "username": config.username or "",
             "password": config.password or "",
         }
-    response = client.post(f"{API}/login", data=form)
-    payload = response.json() if response.status_code == 200 else None
+    body = urllib.parse.urlencode(form).encode()
+    status, payload = _send(opener, urllib.request.Request(f"{config.url}{API}/login", body))
     token = payload.get("access_token") if isinstance(payload, dict) else None
-    if not isinstance(token, str) or not token:
+    if status != 200 or not isinstance(token, str) or not token:
         raise NamesUnavailable("login refused")
-    expires_in = payload.get("expires_in") if isinstance(payload, dict) else None
+    expires_in = payload.get("expires_in")
     cache.save(token, expires_in if isinstance(expires_in, (int, float)) else None)
-    client.cookies.clear()  # the login answer sets the token as a cookie: only the header
     return token
 
 
-def _page(client: Any, token: str | None, number: int) -> Any:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    params = {"page": number, "size": LIST_PAGE_SIZE, "hydrate": "false"}
-    return client.get(f"{API}/secrets", params=params, headers=headers)
+def _page(opener: Any, config: ServerConfig, token: str | None, number: int) -> tuple[int, Any]:
+    query = urllib.parse.urlencode({"page": number, "size": LIST_PAGE_SIZE, "hydrate": "false"})
+    headers = {"Accept": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(f"{config.url}{API}/secrets?{query}", headers=headers)
+    return _send(opener, request)
 
 
 def _items(payload: Any) -> tuple[list[tuple[str, bool]], int]:
@@ -67,27 +106,26 @@ def _items(payload: Any) -> tuple[list[tuple[str, bool]], int]:
     return names, pages if isinstance(pages, int) else 1
 
 
-def secret_names(config: ServerConfig, timeout: float = TIMEOUT_S) -> list[tuple[str, bool]]:
+def secret_names(config: ServerConfig) -> list[tuple[str, bool]]:
     """(name, private) of every secret the server shows this identity."""
-    httpx = import_httpx()
+    opener = _opener(config)
     cache = TokenCache(config)
     token = config.api_token or cache.load()
     fresh = False
-    with httpx.Client(base_url=config.url, verify=tls_setting(config), timeout=timeout) as client:
-        if token is None and config.can_login:
-            token, fresh = _login(client, config, cache), True
-        found: list[tuple[str, bool]] = []
-        number, pages = 1, 1
-        while number <= pages:
-            response = _page(client, token, number)
-            if response.status_code == 401 and not fresh and config.can_login:
-                if token != config.api_token:
-                    cache.forget()
-                token, fresh = _login(client, config, cache), True
-                response = _page(client, token, number)
-            if response.status_code != 200:
-                raise NamesUnavailable(f"HTTP {response.status_code}")
-            names, pages = _items(response.json())
-            found += names
-            number += 1
-        return found
+    if token is None and config.can_login:
+        token, fresh = _login(opener, config, cache), True
+    found: list[tuple[str, bool]] = []
+    number, pages = 1, 1
+    while number <= pages:
+        status, payload = _page(opener, config, token, number)
+        if status == 401 and not fresh and config.can_login:
+            if token != config.api_token:
+                cache.forget()
+            token, fresh = _login(opener, config, cache), True
+            status, payload = _page(opener, config, token, number)
+        if status != 200:
+            raise NamesUnavailable(f"HTTP {status}")
+        names, pages = _items(payload)
+        found += names
+        number += 1
+    return found

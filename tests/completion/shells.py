@@ -60,14 +60,21 @@ def _fish_quote(text: str) -> str:
     return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def zsh_screens(steps: list[tuple[str, str]], env: Mapping[str, str], cwd: Path) -> list[str]:
+def zsh_screens(
+    steps: list[tuple[str, str]], env: Mapping[str, str], cwd: Path, fpath: bool = False
+) -> list[str]:
     """What an interactive zsh shows after each ``typed`` (ending in a Tab) is typed at
-    its prompt, with the script sourced after compinit: each step reads until its
-    ``wait_for`` appears, then clears the line (one shell, one compinit, for all steps)."""
-    (cwd / "kitaru.zsh").write_text(SCRIPTS["zsh"])
+    its prompt, with the script sourced after compinit (or, ``fpath``, saved as _kitaru
+    in a directory of $fpath before it): each step reads until its ``wait_for`` appears,
+    then clears the line (one shell, one compinit, for all steps)."""
+    functions = cwd / "zfunc"
+    functions.mkdir(exist_ok=True)
+    (functions / "_kitaru").write_text(SCRIPTS["zsh"])
+    install = f"fpath=({functions} $fpath); " if fpath else ""
+    load = "" if fpath else f"source {functions / '_kitaru'}; "
     setup = (
-        "PS1='> '; autoload -U compinit; compinit -u -D; "
-        f"source {cwd / 'kitaru.zsh'}; print RE''ADY\n"  # the echo differs from the output
+        f"PS1='> '; {install}autoload -U compinit; compinit -u -D; {load}"
+        "print RE''ADY\n"  # the echo differs from the output
     )
     pid, fd = pty.fork()
     if pid == 0:  # the child: the shell, in the test's environment
@@ -78,8 +85,14 @@ def zsh_screens(steps: list[tuple[str, str]], env: Mapping[str, str], cwd: Path)
         os.write(fd, setup.encode())
         _read_until(fd, b"READY\n", 60)
         for typed, wait_for in steps:
-            os.write(fd, typed.encode())
-            screens.append(_read_until(fd, wait_for.encode(), 60).decode("utf-8", "replace"))
+            # the line first, then the Tabs once the line editor has it (no type-ahead)
+            text, tabs = typed.rstrip("\t"), typed[len(typed.rstrip("\t")) :]
+            time.sleep(0.5)
+            os.write(fd, text.encode())
+            echo = _read_until(fd, text[-8:].encode(), 3)  # a pause; its redraw may differ
+            os.write(fd, tabs.encode())
+            shown = echo + _read_until(fd, wait_for.encode(), 60)
+            screens.append(shown.decode("utf-8", "replace"))
             os.write(fd, b"\x15")  # kill the whole line (emacs keys)
         return screens
     finally:

@@ -86,6 +86,18 @@ def test_zsh(stocked: tuple[dict[str, str], Path]) -> None:
     assert "kitaru secrets show openai-creds " in one
     assert "--target db-creds " in target
     assert "openai-creds" in listing and "pwned" not in listing
+    # installed the other way: as _kitaru in $fpath, autoloaded by compinit
+    names, out = zsh_screens(
+        [
+            ("kitaru secrets show or\t", "org-creds "),
+            ("kitaru secrets export --out=te\t", "team.yaml "),
+        ],
+        env,
+        cwd,
+        fpath=True,
+    )
+    assert "kitaru secrets show org-creds " in names
+    assert "--out=team.yaml " in out
     _nothing_ran(cwd)
 
 
