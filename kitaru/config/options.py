@@ -18,6 +18,7 @@ from typing import Any
 
 from kitaru.checks.findings import FIXED, RULES
 from kitaru.config.regexes import UnsafePattern, compile_safe
+from kitaru.errors import KitaruError
 from kitaru.naming import KEY_PATTERN, shown, shown_path
 from kitaru.programs.steering_keys import STEERING_KEYS
 
@@ -28,8 +29,9 @@ MAX_ITEMS = 1000
 SEVERITIES = ("warn", "error")
 
 
-class ConfigError(ValueError):
-    """One line naming the file (and the option) and what is wrong; `validate` exits 2."""
+class ConfigError(KitaruError):
+    """One line naming the file (and the option) and what is wrong; `validate` exits 2,
+    `plan`/`apply` exit 1 (their 2 means "changes")."""
 
 
 class Kind(str, Enum):

@@ -26,6 +26,7 @@ from kitaru.sync.sources import Desired, missing_values, resolve
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
+    from kitaru.config.options import Config
     from kitaru.store.base import SecretStore
     from kitaru.sync.manifest import Manifest
 
@@ -43,10 +44,12 @@ class ManifestProblems(ManifestError):
 
 @dataclass(frozen=True)
 class Run:
-    """What one plan or apply produced: the plan, and the apply result (None for a plan)."""
+    """What one plan or apply produced: the plan, the apply result (None for a plan), and
+    the policy's warnings about the manifest (its errors refuse the run)."""
 
     plan: Plan
     result: ApplyResult | None = None
+    warnings: tuple[Finding, ...] = ()
 
     @property
     def failures(self) -> list[str]:
@@ -68,26 +71,52 @@ class Run:
         return 2 if result.has_drift_left else 0
 
 
-def load(manifest: Manifest | str | Path) -> Manifest:
+def load(manifest: Manifest | str | Path, config: Config | str | Path | None = None) -> Manifest:
     """A manifest object as is; a path read and checked (``ManifestProblems`` lists all)."""
-    return _loaded(manifest)[0]
+    return _loaded(manifest, config)[0]
 
 
-def _loaded(manifest: Manifest | str | Path) -> tuple[Manifest, str | None]:
-    """The manifest, and the sha256 of the very bytes it was parsed from (None for an
-    object): a saved plan records it, and applying one compares it."""
+def policy_config(config: Config | str | Path | None, manifest: str | Path) -> Config:
+    """``config`` itself, the file it names, or the one found walking up from ``manifest``."""
+    from kitaru.config.discover import Finder
+    from kitaru.config.discover import load as load_config
+    from kitaru.config.options import Config
+
+    if isinstance(config, Config):
+        return config
+    if config is not None:
+        return load_config(config)
+    return Finder().for_file(manifest)
+
+
+def checked(data: bytes, path: str, config: Config) -> tuple[Manifest, tuple[Finding, ...]]:
+    """The manifest in ``data`` if it passes every check `validate` runs under ``config``
+    (its warnings returned), else ``ManifestProblems``. No store is involved."""
+    from kitaru.checks.validate import checked_manifest
+    from kitaru.sync.manifest import from_document
+
+    findings, document = checked_manifest(data, path, config)
+    if document.data is None:  # the loader's own findings: allow comments do not apply
+        raise ManifestProblems(document.findings)
+    if any(finding.is_error for finding in findings):
+        raise ManifestProblems(findings)
+    return from_document(document, path), tuple(findings)
+
+
+def _loaded(
+    manifest: Manifest | str | Path, config: Config | str | Path | None = None
+) -> tuple[Manifest, str | None, tuple[Finding, ...]]:
+    """The manifest, the sha256 of the very bytes it was parsed from (None for an object:
+    a saved plan records it, and applying one compares it), and the policy's warnings."""
     if not isinstance(manifest, (str, Path)):
-        return manifest, None
+        return manifest, None, ()
     from kitaru.checks.text import read_file
-    from kitaru.sync.manifest import parse_manifest
 
     data = read_file(manifest, "manifest")
     if not isinstance(data, bytes):
         raise ManifestProblems([data])
-    loaded, findings = parse_manifest(data, str(manifest))
-    if loaded is None:
-        raise ManifestProblems(findings)
-    return loaded, saved_plan.manifest_digest(data)
+    loaded, warnings = checked(data, str(manifest), policy_config(config, manifest))
+    return loaded, saved_plan.manifest_digest(data), warnings
 
 
 @contextmanager
@@ -122,6 +151,7 @@ def run(
     on_resolved: OnResolved | None = None,
     on_progress: Progress | None = None,
     on_read: Reading | None = None,
+    config: Config | str | Path | None = None,
 ) -> Run:
     """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
 
@@ -130,6 +160,8 @@ def run(
     there. ``saved``: a plan file to re-plan from (its manifest, .env file, prune and
     targets); ``StalePlanError`` and nothing written unless a fresh plan is the same.
     ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
+    ``config``: the team policy (a ``Config`` or its file; default: the one found walking
+    up from the manifest); its errors refuse the run before any store is opened.
     """
     if isinstance(manifest, Plan):
         with opened_store(store) as opened:
@@ -145,7 +177,7 @@ def run(
             replay.max_age,
         )
         env_file = replay.env_file_now()
-    whole, digest = _loaded(manifest)
+    whole, digest, warnings = _loaded(manifest, config)
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
     if on_resolved is not None:
         on_resolved(desired)
@@ -159,9 +191,9 @@ def run(
         if out is not None:
             saved_plan.save(out, pending, manifest_sha256=digest, env_file=desired.env_file)
         if not apply:
-            return Run(pending)
+            return Run(pending, warnings=warnings)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)
-        return Run(pending, result)
+        return Run(pending, result, warnings)
 
 
 def _now() -> datetime:
