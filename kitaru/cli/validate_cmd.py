@@ -88,6 +88,9 @@ def schema_command(
         metavar="PATH",
         help="Write the schema to PATH (folders are made) instead of printing it.",
     ),
+    config: bool = typer.Option(
+        False, "--config", help="The schema of kitaru.toml ([tool.kitaru]) instead."
+    ),
 ) -> None:
     """Print the manifest JSON Schema, for editors that read a `$schema` modeline.
 
@@ -99,8 +102,15 @@ def schema_command(
     """
     from kitaru.cli.validate_run import committed_schema
 
+    text = committed_schema()
+    if config:
+        import json
+
+        from kitaru.config.options import json_schema
+
+        text = json.dumps(json_schema(), indent=2) + "\n"
     if write is None:
-        typer.echo(committed_schema(), nl=False)
+        typer.echo(text, nl=False)
         return
     from pathlib import Path
 
@@ -109,7 +119,7 @@ def schema_command(
     target = Path(write)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(committed_schema(), encoding="utf-8")
+        target.write_text(text, encoding="utf-8")
     except OSError as err:
         message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
         typer.echo(f"Error: {message}", err=True)

@@ -168,3 +168,26 @@ def test_show_config_text_is_toml_that_parses_back_to_the_same_config() -> None:
     assert again == config
     assert re.search(r"^# forbidden-keys also holds, always: BASH_ENV", text, re.MULTILINE)
     assert parse(tomllib.loads(to_toml(DEFAULT)), SOURCE) == replace(DEFAULT, source=SOURCE)
+
+
+def test_the_readme_example_is_a_config_using_every_option() -> None:
+    from tests.conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    (block,) = re.findall(r"```toml\n(# pyproject.toml.+?)```", readme, re.DOTALL)
+    table = tomllib.loads(block)["tool"]["kitaru"]
+    jsonschema.validate(table, json_schema())
+    config = parse(table, Path("/repo/pyproject.toml"), "tool.kitaru")
+    assert set(table) == {o.name for o in OPTIONS} | {"rules"}
+    assert set(table["rules"]) == {o.name for o in RULE_OPTIONS}
+    assert config.rules.key_pattern is not None
+
+
+def test_schema_command_prints_the_config_schema() -> None:
+    import json
+
+    from tests.conftest import Cli
+
+    result = Cli()("secrets", "schema", "--config")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == json_schema()
