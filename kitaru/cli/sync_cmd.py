@@ -50,7 +50,11 @@ class SyncFormat(str, Enum):
 
 
 FILE_OPTION = typer.Option(
-    Path("secrets.yaml"), "--file", "-f", help="The manifest.", show_default=True
+    [Path("secrets.yaml")],
+    "--file",
+    "-f",
+    help="The manifest; repeat for several, planned as one (a secret in two is an error).",
+    show_default=True,
 )
 ENV_FILE_OPTION = typer.Option(
     None, "--env-file", help="A .env file to read values from (overrides env_file:)."
@@ -88,7 +92,7 @@ GITHUB_MASK_OPTION = typer.Option(
 
 
 def plan_command(
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
     detailed: bool = DETAILED_OPTION,
@@ -139,7 +143,7 @@ def plan_command(
 
 def apply_command(
     ctx: typer.Context,
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; write nothing."),
     prune: bool = typer.Option(
@@ -251,7 +255,7 @@ def _read_progress() -> Callable[[int, int, str], None]:
 
 
 def _run(
-    file: Path,
+    file: list[Path],
     env_file: Path | None,
     output: SyncFormat,
     detailed: bool,
@@ -272,7 +276,7 @@ def _run(
     with reported_errors():
         try:
             done = run(
-                file,
+                file if len(file) > 1 else file[0],
                 apply=apply,
                 env_file=env_file,
                 prune=prune,

@@ -85,6 +85,8 @@ class Manifest:
     secrets: tuple[SecretSpec, ...]
     env_file: str | None = None
     path: str = "<manifest>"
+    # several manifests (-f a -f b): (name, private, the file declaring it) per secret
+    declared_in: tuple[tuple[str, bool, str], ...] = ()
 
     def env_file_path(self) -> Path | None:
         """``env_file`` resolved against the manifest's directory."""

@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
-from kitaru.errors import ManifestError
-from kitaru.sync import saved_plan, targets
+from kitaru.errors import KitaruError, ManifestError
+from kitaru.sync import saved_plan, several, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import Reading, observe
@@ -103,12 +103,24 @@ def checked(data: bytes, path: str, config: Config) -> tuple[Manifest, tuple[Fin
     return from_document(document, path), tuple(findings)
 
 
+if TYPE_CHECKING:  # a manifest object, its path, or several paths (-f a -f b)
+    Manifests: TypeAlias = Manifest | str | Path | Sequence[str | Path]
+
+
 def _loaded(
-    manifest: Manifest | str | Path, config: Config | str | Path | None = None
+    manifest: Manifests, config: Config | str | Path | None = None, env_file_given: bool = False
 ) -> tuple[Manifest, str | None, tuple[Finding, ...]]:
     """The manifest, the sha256 of the very bytes it was parsed from (None for an object:
-    a saved plan records it, and applying one compares it), and the policy's warnings."""
+    a saved plan records it, and applying one compares it), and the policy's warnings.
+    Several paths make one manifest (``kitaru.sync.several``)."""
+    paths = several.as_paths(manifest)
+    if paths is not None and len(paths) > 1:
+        return _loaded_several(paths, config, env_file_given)
+    if paths is not None:
+        manifest = paths[0] if paths else "secrets.yaml"
     if not isinstance(manifest, (str, Path)):
+        if isinstance(manifest, Sequence):
+            raise KitaruError("several manifests are given as paths")
         return manifest, None, ()
     from kitaru.checks.text import read_file
 
@@ -117,6 +129,28 @@ def _loaded(
         raise ManifestProblems([data])
     loaded, warnings = checked(data, str(manifest), policy_config(config, manifest))
     return loaded, saved_plan.manifest_digest(data), warnings
+
+
+def _loaded_several(
+    paths: Sequence[str | Path], config: Config | str | Path | None, env_file_given: bool
+) -> tuple[Manifest, str | None, tuple[Finding, ...]]:
+    """Each manifest checked on its own, then KS106 across them, then one manifest."""
+    loaded: list[tuple[Manifest, str | None, tuple[Finding, ...]]] = []
+    problems: list[Finding] = []
+    for path in dict.fromkeys(str(p) for p in paths):  # a file given twice counts once
+        try:
+            loaded.append(_loaded(path, config))
+        except ManifestProblems as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ManifestProblems(problems)
+    manifests = [manifest for manifest, _, _ in loaded]
+    clashes = several.duplicates(manifests)
+    if clashes:
+        raise ManifestProblems(clashes)
+    digest = several.digest([m.path for m in manifests], [sha or "" for _, sha, _ in loaded])
+    warnings = tuple(w for _, _, found in loaded for w in found)
+    return several.combined(manifests, env_file_given), digest, warnings
 
 
 @contextmanager
@@ -135,7 +169,7 @@ def opened_store(given: SecretStore | None) -> Iterator[SecretStore]:
 
 
 def run(
-    manifest: Manifest | Plan | str | Path = "secrets.yaml",
+    manifest: Manifests | Plan = "secrets.yaml",
     *,
     apply: bool = False,
     env_file: str | Path | None = None,
@@ -171,13 +205,15 @@ def run(
     replay = saved_plan.read(saved) if saved is not None else None
     if replay is not None:  # the plan file decides what is planned again
         manifest, prune, target, max_age = (
-            replay.manifest,
+            list(replay.manifests) or replay.manifest,
             replay.prune,
             replay.targets,
             replay.max_age,
         )
         env_file = replay.env_file_now()
-    whole, digest, warnings = _loaded(manifest, config)
+    whole, digest, warnings = _loaded(manifest, config, env_file is not None)
+    paths = several.as_paths(manifest)
+    listed = [str(p) for p in dict.fromkeys(str(p) for p in paths)] if paths else []
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
     if on_resolved is not None:
         on_resolved(desired)
@@ -189,7 +225,13 @@ def run(
         if replay is not None:
             replay.check(pending, manifest_sha256=digest, env_file=desired.env_file)
         if out is not None:
-            saved_plan.save(out, pending, manifest_sha256=digest, env_file=desired.env_file)
+            saved_plan.save(
+                out,
+                pending,
+                manifest_sha256=digest,
+                env_file=desired.env_file,
+                manifests=listed,
+            )
         if not apply:
             return Run(pending, warnings=warnings)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)

@@ -110,3 +110,21 @@ def test_warnings_are_reported_and_the_plan_runs_on_a_real_store(
     assert result.exit_code == 0, result.stderr
     assert "secrets.yaml:4:12: KS202 warning: key api_key is not UPPER_CASE" in result.stderr
     assert "policy-warned" in result.stdout
+
+
+def test_several_f_are_planned_as_one_and_a_shared_secret_is_refused(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kitaru.store, "open_store", lambda: pytest.fail("store opened"))
+    (repo / "kitaru.toml").write_text("")
+    (repo / "other.yaml").write_text(BREAKS.replace("api_key", "API_KEY"))
+    result = Cli()("secrets", "plan", "-f", "secrets.yaml", "-f", "other.yaml")
+    assert result.exit_code == 1
+    assert [line.split(": ")[1].split(" ")[0] for line in result.stderr.splitlines()[-2:]] == [
+        "KS106",
+        "KS106",
+    ]
+    assert (
+        "secrets.yaml:3:5: KS106 public secret 'db-prod' is also declared in other.yaml:3:5"
+        in result.stderr
+    )
