@@ -5,8 +5,10 @@ exponential time on a long name. So a pattern is refused unless its shape keeps 
 linear or close to it: at most ``MAX_PATTERN`` characters, no backreferences, and inside a
 repetition neither an alternation nor another repetition, except the common separated form
 ``(_[A-Z0-9]+)*`` where the repeated part starts with a character its inner repetition
-cannot match. Patterns must match the whole name (``fullmatch``); names and keys longer
-than ``MAX_SUBJECT`` characters are not matched at all (the naming rules refuse them).
+cannot match, and at most ``MAX_REPEATS`` repetitions in all (``a*a*a*a*a*`` is polynomial
+in the name's length, to the power of their count). Patterns must match the whole name
+(``fullmatch``); names and keys longer than ``MAX_SUBJECT`` characters are not matched at
+all (the naming rules refuse them).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ except ImportError:  # pragma: no cover - Python 3.10
 
 MAX_PATTERN = 256
 MAX_SUBJECT = 255
+MAX_REPEATS = 4
 
 
 class UnsafePattern(ValueError):
@@ -124,12 +127,24 @@ def _check(sequence: Any) -> None:
             _check(child)
 
 
+def _repeats(sequence: Any) -> int:
+    count = 0
+    for op, arg in _items(sequence):
+        count += op in _REPEATS and arg[1] > 1
+        count += sum(_repeats(child) for child in _children(op, arg))
+    return count
+
+
 def compile_safe(text: str) -> re.Pattern[str]:
     """``text`` compiled, or ``UnsafePattern`` / ``re.error`` saying why it cannot be used."""
     if len(text) > MAX_PATTERN:
         raise UnsafePattern(f"longer than {MAX_PATTERN} characters")
     compiled = re.compile(text)
-    _check(_sre.parse(text))
+    parsed = _sre.parse(text)
+    _check(parsed)
+    if _repeats(parsed) > MAX_REPEATS:
+        # n repetitions in a row can try about len(name)**n splits
+        raise UnsafePattern(f"more than {MAX_REPEATS} repetitions (*, +, {{m,n}})")
     return compiled
 
 

@@ -35,6 +35,7 @@ def test_common_team_patterns_are_accepted(pattern: str) -> None:
         ("(a|aa)+", "an alternation inside a repetition"),
         ("(\\w+)-\\1", "backreferences are not allowed"),
         ("A" * 257, "longer than 256 characters"),
+        ("a*a*a*a*a*b", "more than 4 repetitions"),
     ],
 )
 def test_patterns_that_can_backtrack_exponentially_are_refused(pattern: str, why: str) -> None:
