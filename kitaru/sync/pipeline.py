@@ -114,6 +114,8 @@ def _loaded(
     a saved plan records it, and applying one compares it), and the policy's warnings.
     Several paths make one manifest (``kitaru.sync.several``)."""
     paths = several.as_paths(manifest)
+    if paths is not None:  # a file given twice counts once
+        paths = list(dict.fromkeys(str(p) for p in paths))
     if paths is not None and len(paths) > 1:
         return _loaded_several(paths, config, env_file_given)
     if paths is not None:
@@ -137,7 +139,7 @@ def _loaded_several(
     """Each manifest checked on its own, then KS106 across them, then one manifest."""
     loaded: list[tuple[Manifest, str | None, tuple[Finding, ...]]] = []
     problems: list[Finding] = []
-    for path in dict.fromkeys(str(p) for p in paths):  # a file given twice counts once
+    for path in paths:
         try:
             loaded.append(_loaded(path, config))
         except ManifestProblems as err:

@@ -110,6 +110,9 @@ def test_a_saved_plan_records_every_manifest_and_notices_any_change(files: list[
 
 
 def test_one_manifest_in_a_list_is_the_single_manifest_path(files: list[str]) -> None:
-    done = run(files[:1], store=MemoryStore(), environ=VALUES, out="one.json")
-    assert done.plan.manifest == "a/secrets.yaml"
-    assert "manifests" not in json.loads(Path("one.json").read_text())["body"]
+    store = MemoryStore()
+    for given in (files[:1], [files[0], files[0]]):
+        done = run(given, store=store, environ=VALUES, out="one.json")
+        assert done.plan.manifest == "a/secrets.yaml"
+        assert "manifests" not in json.loads(Path("one.json").read_text())["body"]
+        assert apply(store=store, plan_file="one.json", environ=VALUES).outcomes
