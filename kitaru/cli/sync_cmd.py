@@ -53,6 +53,7 @@ FILE_OPTION = typer.Option(
     [Path("secrets.yaml")],
     "--file",
     "-f",
+    metavar="PATH",
     help="The manifest; repeat for several, planned as one (a secret in two is an error).",
     show_default=True,
 )
