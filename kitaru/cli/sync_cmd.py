@@ -50,7 +50,12 @@ class SyncFormat(str, Enum):
 
 
 FILE_OPTION = typer.Option(
-    Path("secrets.yaml"), "--file", "-f", help="The manifest.", show_default=True
+    [Path("secrets.yaml")],
+    "--file",
+    "-f",
+    metavar="PATH",
+    help="The manifest; repeat for several, planned as one (a secret in two is an error).",
+    show_default=True,
 )
 ENV_FILE_OPTION = typer.Option(
     None, "--env-file", help="A .env file to read values from (overrides env_file:)."
@@ -72,6 +77,13 @@ TARGET_OPTION = typer.Option(
     help="Only this manifest secret (repeatable); a name the manifest does not declare is "
     "an error.",
 )
+CONFIG_OPTION = typer.Option(
+    None,
+    "--config",
+    metavar="PATH",
+    help="The team policy (kitaru.toml or pyproject.toml) [default: the closest one above "
+    "the manifest]. Its errors refuse the run before the store is opened.",
+)
 GITHUB_MASK_OPTION = typer.Option(
     False,
     "--github-mask",
@@ -81,7 +93,7 @@ GITHUB_MASK_OPTION = typer.Option(
 
 
 def plan_command(
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
     detailed: bool = DETAILED_OPTION,
@@ -101,6 +113,7 @@ def plan_command(
         help="Report managed secrets not updated for longer as `age` drift (90d, 12h, 30m, 45s).",
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Show what apply would change, and any drift; writes nothing to the store.
 
@@ -115,12 +128,23 @@ def plan_command(
     from kitaru.ages import parse_duration
 
     age = _checked(output, lambda: parse_duration(max_age) if max_age is not None else None)
-    _run(file, env_file, output, detailed, prune, github_mask, target=target, max_age=age, out=out)
+    _run(
+        file,
+        env_file,
+        output,
+        detailed,
+        prune,
+        github_mask,
+        target=target,
+        max_age=age,
+        out=out,
+        config=config,
+    )
 
 
 def apply_command(
     ctx: typer.Context,
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; write nothing."),
     prune: bool = typer.Option(
@@ -138,6 +162,7 @@ def apply_command(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Create and update secrets to match the manifest; deletes only a secret declared
     `state: absent` (that name and visibility) and never changes an existing one's visibility.
@@ -163,6 +188,7 @@ def apply_command(
         dry_run=dry_run,
         target=target,
         saved=saved,
+        config=config,
     )
 
 
@@ -230,7 +256,7 @@ def _read_progress() -> Callable[[int, int, str], None]:
 
 
 def _run(
-    file: Path,
+    file: list[Path],
     env_file: Path | None,
     output: SyncFormat,
     detailed: bool,
@@ -243,6 +269,7 @@ def _run(
     max_age: timedelta | None = None,
     out: Path | None = None,
     saved: Path | None = None,
+    config: Path | None = None,
 ) -> None:
     """Parse (done by typer), call the pipeline, render, exit code."""
     from kitaru.sync.pipeline import run
@@ -250,7 +277,7 @@ def _run(
     with reported_errors():
         try:
             done = run(
-                file,
+                file if len(file) > 1 else file[0],
                 apply=apply,
                 env_file=env_file,
                 prune=prune,
@@ -262,10 +289,13 @@ def _run(
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
                 on_read=_read_progress(),
+                config=config,
             )
         except KitaruError as err:
             _report_failure(err, output)
             raise
+        for warning in done.warnings:  # the policy's warnings; its errors refused the run
+            typer.echo(warning.render(), err=True)
         from kitaru.cli.terminal import use_color
         from kitaru.sync.report import render
 

@@ -242,14 +242,14 @@ class SecretTools:
         return self._run(report)
 
     def _manifest(self, given: str) -> Manifest:
-        from kitaru.sync.manifest import parse_manifest
-        from kitaru.sync.pipeline import ManifestProblems
+        """The manifest at ``given`` (inside the root), refused unless it passes the team
+        policy `validate` applies: the closest config walking up, no higher than the root."""
+        from kitaru.config.discover import Finder
+        from kitaru.sync.pipeline import checked
 
         read = read_confined(self.root, given, "manifest_path")
-        manifest, findings = parse_manifest(read.data, str(read.path))
-        if manifest is None:
-            raise ManifestProblems(findings)
-        return manifest
+        config = Finder(stop_at=self.root).for_file(read.path)
+        return checked(read.data, str(read.path), config)[0]
 
     def _env_file(self, manifest: Manifest, given: str | None) -> Path | None:
         """The .env file plan would read, checked like the manifest (the manifest's own

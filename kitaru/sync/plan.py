@@ -128,6 +128,15 @@ class Plan:
     targets: tuple[str, ...] = ()  # --target: only these manifest secrets (empty: all)
     made_at: datetime | None = None  # when the store was read (relative times in reports)
     max_age: timedelta | None = None  # --max-age: older managed secrets are `age` drift
+    # several manifests (-f a -f b): (name, private, the file declaring it) per secret
+    declared_in: tuple[tuple[str, bool, str], ...] = ()
+
+    def file_of(self, name: str, private: bool) -> str:
+        """The manifest that declares this secret (the one manifest, unless several)."""
+        for declared, is_private, path in self.declared_in:
+            if (declared, is_private) == (name, private):
+                return path
+        return self.manifest
 
     @property
     def changes(self) -> list[SecretPlan]:
@@ -334,7 +343,9 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         for ref in sorted(observed.refs, key=lambda r: (r.name, r.private, r.id))
         if ref.id not in claimed
     )
-    return Plan(desired.manifest_path, tuple(plans), unmanaged, prune)
+    return Plan(
+        desired.manifest_path, tuple(plans), unmanaged, prune, declared_in=desired.declared_in
+    )
 
 
 def oversized(plan: Plan) -> list[str]:

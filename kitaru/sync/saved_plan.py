@@ -56,6 +56,7 @@ class SavedPlan:
     targets: tuple[str, ...]
     max_age: timedelta | None
     secrets: tuple[dict[str, Any], ...]  # as ``secret_entry`` wrote them
+    manifests: tuple[str, ...] = ()  # several manifests (-f a -f b): each path, in order
 
     @property
     def env_file(self) -> str | None:
@@ -98,8 +99,13 @@ def _canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def to_document(plan: Plan, *, manifest_sha256: str, env_file: str | None) -> dict[str, Any]:
-    """The file's content: a versioned body and the sha256 of its canonical JSON."""
+def to_document(
+    plan: Plan, *, manifest_sha256: str, env_file: str | None, manifests: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The file's content: a versioned body and the sha256 of its canonical JSON.
+
+    Several manifests: ``manifests`` lists their paths and ``manifest.sha256`` covers them
+    all (``kitaru.sync.several.digest``); one manifest writes no ``manifests`` entry."""
     body: dict[str, Any] = {
         "kind": KIND,
         "made_at": iso(plan.made_at),
@@ -110,6 +116,8 @@ def to_document(plan: Plan, *, manifest_sha256: str, env_file: str | None) -> di
         "max_age": duration_text(plan.max_age) if plan.max_age is not None else None,
         "secrets": [secret_entry(secret) for secret in plan.secrets],
     }
+    if len(manifests) > 1:
+        body["manifests"] = list(manifests)
     digest = hashlib.sha256(_canonical(body)).hexdigest()
     return {"format_version": FORMAT_VERSION, "body_sha256": digest, "body": body}
 
@@ -160,6 +168,7 @@ def from_document(document: Any, where: str = "(given)") -> SavedPlan:
             targets=_strings(body["targets"]),
             max_age=parse_duration(max_age) if isinstance(max_age, str) else None,
             secrets=tuple(secrets),
+            manifests=_strings(body.get("manifests", [])),
         )
     except (KeyError, TypeError, ValueError, KitaruError):
         raise _refused(where, "not a kitaru saved plan") from None
@@ -241,12 +250,20 @@ def stale_reasons(
 
 
 def save(
-    path: str | Path, plan: Plan, *, manifest_sha256: str | None, env_file: str | None
+    path: str | Path,
+    plan: Plan,
+    *,
+    manifest_sha256: str | None,
+    env_file: str | None,
+    manifests: Sequence[str] = (),
 ) -> None:
     """``plan`` as a plan file at ``path`` (see ``to_document`` and ``write``)."""
     if manifest_sha256 is None:
         raise KitaruError("a saved plan needs the manifest's path, not a Manifest object")
-    write(path, to_document(plan, manifest_sha256=manifest_sha256, env_file=env_file))
+    document = to_document(
+        plan, manifest_sha256=manifest_sha256, env_file=env_file, manifests=manifests
+    )
+    write(path, document)
 
 
 def write(path: str | Path, document: dict[str, Any]) -> None:
