@@ -69,7 +69,7 @@ def prepare(root: Path) -> tuple[Path, Path, Path]:
     env_lines = []
     for index in range(DECLARED):
         name = f"bench-{index:03d}"
-        lines += [f"  - name: {name}", f"    keys: [{'KEY_%03d' % index}]"]
+        lines += [f"  - name: {name}", f"    keys: [KEY_{index:03d}]"]
         env_lines.append(f"KEY_{index:03d}=value-{index:03d}-0123456789")
     manifest.write_text("\n".join(lines) + "\n")
     env_file.write_text("\n".join(env_lines) + "\n")
