@@ -4,8 +4,10 @@ ZenML's client, or ZenML's client as the fallback on an unsupported server.
 A ZenML server gets the REST store (no zenml import, no seconds of start-up) unless
 ``KITARU_STORE_CLIENT=zenml`` asks for ZenML's client, or the server's version is one
 the REST store was not built for; then ZenML's client takes over with a one-line
-notice. An embedded (SQLite) store is always ZenML's client. One REST store is kept
-per server and identity, so repeated SDK calls reuse its connections and token.
+notice. An embedded (SQLite) store is read straight from its file where that is provably
+the store ZenML would open (kitaru.store.embedded), else through ZenML's client, which
+``KITARU_STORE_CLIENT=zenml`` also asks for; writes to it always go through ZenML. One
+REST store is kept per server and identity, so repeated SDK calls reuse its connections and token.
 Importing this module costs nothing: each store's module loads when it is chosen.
 """
 
@@ -54,9 +56,13 @@ def open_store() -> SecretStore:
     chosen = rest_choice()
     if chosen is not None:
         return server_store(*chosen)
-    from kitaru.store.zenml_client import ZenMLClientStore
+    if client_choice() == "zenml":
+        from kitaru.store.zenml_client import ZenMLClientStore
 
-    return ZenMLClientStore()
+        return ZenMLClientStore()
+    from kitaru.store.embedded import EmbeddedStore
+
+    return EmbeddedStore()  # reads from SQLite where provably ZenML's store (sqlite_reader)
 
 
 class ServerStore:
