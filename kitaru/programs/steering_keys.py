@@ -22,8 +22,9 @@ which refuses ``NODE_OPTIONS`` in ``$GITHUB_ENV`` (runner 2.309.0).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 
 _SHELL_RUNS = "runs its value as commands"
 _PROXY = "sends the program's network traffic through this proxy"
@@ -206,6 +207,25 @@ STEERING_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Most keys steer nothing: a set lookup (exact names), one startswith (prefixes) and one
+# small regular expression (the other globs) answer that for every pattern at once; the
+# per-pattern loop, which finds the reason, runs only for keys that do steer.
+_GLOB = re.compile(r"[*?\[]")
+_EXACT = frozenset(p for p, _ in STEERING_KEYS if not _GLOB.search(p))
+_PREFIXES = tuple(p[:-1] for p, _ in STEERING_KEYS if p.endswith("*") and not _GLOB.search(p[:-1]))
+_OTHER = re.compile(
+    "|".join(
+        f"(?:{translate(p)})"
+        for p, _ in STEERING_KEYS
+        if _GLOB.search(p) and not (p.endswith("*") and not _GLOB.search(p[:-1]))
+    )
+)
+
+
+def _may_steer(key: str) -> bool:
+    return key in _EXACT or key.startswith(_PREFIXES) or bool(_OTHER.match(key))
+
+
 def matches(pattern: str, key: str) -> bool:
     """Does ``key`` fall under ``pattern`` (case-sensitive glob, see the module doc)?"""
     return fnmatchcase(key, pattern)
@@ -213,10 +233,12 @@ def matches(pattern: str, key: str) -> bool:
 
 def steering_reason(key: str) -> str | None:
     """Why ``key`` changes how a program starts, or None when it does not."""
+    if not _may_steer(key):
+        return None
     for pattern, reason in STEERING_KEYS:
         if fnmatchcase(key, pattern):
             return reason
-    return None
+    return None  # pragma: no cover - _may_steer said one pattern matches
 
 
 def steering(keys: Iterable[str], allowed: Iterable[str] = ()) -> list[tuple[str, str]]:
