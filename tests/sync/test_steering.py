@@ -4,12 +4,15 @@ report format, without changing what apply writes or the detailed exit code."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from hypothesis import given
 
 from kitaru.naming import named
 from kitaru.sync.plan import Plan
 from kitaru.sync.report import FORMATS, render
+from tests.conftest import Cli, KitaruEnv, all_output
 from tests.programs.steering_strategies import ordinary_key, steering_key
 from tests.sync.test_plan import desired_secret, plan_for, stored
 
@@ -64,3 +67,31 @@ def test_a_secret_declared_absent_is_not_flagged() -> None:
 def test_exactly_the_steering_keys_are_flagged(key: str, other: str) -> None:
     plan = plan_for([desired_secret("s", {other: "o"})], [stored("1", "s", {other: "o", key: "k"})])
     assert [(k, m.split(" ")[2]) for _, k, m in _steering(plan)] == [(key, named(key))]
+
+
+def test_plan_flags_a_planted_key_on_every_store(
+    kitaru_env: KitaruEnv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kitaru secrets plan` against the embedded store and the server: a key stored beside
+    the declared ones is a steering finding (and extra_key drift) in text and JSON, and no
+    value is shown. Fails on the old code, which reported only the extra_key."""
+    import kitaru
+    from kitaru.store import open_store
+
+    kitaru.create_secret("team", {"TOKEN": "canary-team-1", "PYTHONSTARTUP": "canary-py-2"})
+    open_store().list_all()  # ZenML's first-run notice is not kitaru's output
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text("version: 1\nsecrets:\n  - name: team\n    keys: [TOKEN]\n")
+    cli = Cli()
+    monkeypatch.setenv("TOKEN", "canary-team-1")
+    text = cli("secrets", "plan", "-f", str(manifest))
+    as_json = cli("secrets", "plan", "-f", str(manifest), "-o", "json")
+    assert text.exit_code == 0, text.stderr
+    assert "team/PYTHONSTARTUP: steering: KS206 key PYTHONSTARTUP" in text.stdout
+    assert "stored, not declared" in text.stdout
+    drift = json.loads(as_json.stdout)["drift"]
+    assert {(d["kind"], d["key"]) for d in drift} == {
+        ("extra_key", "PYTHONSTARTUP"),
+        ("steering", "PYTHONSTARTUP"),
+    }
+    assert "canary" not in all_output([text, as_json])
