@@ -37,6 +37,7 @@ RULES: dict[str, str] = {
     "KS203": "key names collide ignoring case",
     "KS204": "duplicate key in a secret",
     "KS205": "`from:` is not a valid environment variable name",
+    "KS206": "key changes how programs start; run/export refuse it unless --allow-key (warning)",
     # values
     "KS301": "looks like an inline credential: manifests hold names, never values",
     # .env files (validate-env)

@@ -1,8 +1,10 @@
 """`kitaru secrets validate`: the loader's findings plus lint rules, offline and fast.
 
 The manifest rules (``manifest_rules``) decide what is valid; this module adds what a
-pre-commit hook should also say: lowercase keys (KS202, a warning), keys that collide
-ignoring case (KS203), and credentials anywhere in the text, comments included (KS301).
+pre-commit hook should also say: lowercase keys (KS202, a warning), keys that change how
+programs start (KS206, a warning: `run`/`export` refuse them unless let through), keys
+that collide ignoring case (KS203), and credentials anywhere in the text, comments
+included (KS301).
 Allow comments apply last. Imports neither pydantic nor zenml.
 """
 
@@ -21,7 +23,7 @@ from kitaru.checks.team_rules import team_findings
 from kitaru.checks.text import decode, read_file, split_lines
 from kitaru.checks.yaml_positions import Position
 from kitaru.config.options import DEFAULT, Config
-from kitaru.naming import KEY_PATTERN, case_problem, collision_problem
+from kitaru.naming import KEY_PATTERN, case_problem, collision_problem, steering_problem
 
 INLINE_HINT = "manifests hold names, never values; keep the value in the environment or .env"
 
@@ -48,9 +50,9 @@ def _lint_keys(document: Document, path: str) -> list[Finding]:
     for _, keys in _declared_keys(document):
         first_by_folded: dict[str, tuple[str, Position]] = {}
         for key, where in keys:
-            case = case_problem(key)
-            if case is not None:
-                findings.append(Finding(path, *where, *case, Severity.warning))
+            for problem in (case_problem(key), steering_problem(key)):
+                if problem is not None:
+                    findings.append(Finding(path, *where, *problem, Severity.warning))
             first, first_at = first_by_folded.setdefault(key.upper(), (key, where))
             collision = collision_problem(key, first, first_at.line)
             if collision is not None:

@@ -28,7 +28,15 @@ Action = Literal["create", "update", "delete", "unchanged", "skip", "blocked"]
 KeyAction = Literal["add", "change", "remove", "unchanged", "kept"]
 WRITING_ACTIONS: frozenset[str] = frozenset({"create", "update", "delete"})
 DriftKind = Literal[
-    "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age", "orphaned"
+    "value",
+    "missing_key",
+    "extra_key",
+    "shadowed",
+    "unreadable",
+    "unmanaged",
+    "age",
+    "orphaned",
+    "steering",  # a key that changes how programs start (KS206): kitaru.sync.steering
 ]
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
@@ -54,6 +62,8 @@ class Drift:
         secret only when the caller made it (its copy is theirs to remove)."""
         if self.kind == "shadowed":
             return self.caller_created is True
+        if self.kind == "steering":
+            return False  # listed, never a difference apply could fix (see sync.steering)
         return self.kind not in INFORMATIONAL
 
 
@@ -331,6 +341,9 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
             plans.append(_create(secret, shadowed))
         else:
             plans.append(_update(secret, stored, shadowed, prune))
+    from kitaru.sync.steering import flag_steering
+
+    plans = [flag_steering(p, s) for p, s in zip(plans, desired.secrets, strict=True)]
     unmanaged = tuple(
         Drift(
             "unmanaged",

@@ -1,0 +1,80 @@
+"""The list of keys that steer programs: what it holds, and how its patterns match (pure)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+
+from kitaru.programs.steering_keys import STEERING_KEYS, matches, steering, steering_reason
+from tests.programs.steering_strategies import ordinary_key, steering_key
+
+# Named in the issue and the shells', loaders' and interpreters' own documentation.
+DOCUMENTED = [
+    "BASH_ENV", "ENV", "ZDOTDIR", "SHELLOPTS", "BASHOPTS", "PS4", "BASH_FUNC_ls", "IFS",
+    "CDPATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "DYLD_INSERT_LIBRARIES",
+    "GCONV_PATH", "GLIBC_TUNABLES", "HOSTALIASES", "PATH", "PYTHONSTARTUP", "PYTHONPATH",
+    "PYTHONHOME", "PYTHONINSPECT", "PYTHONWARNINGS", "PERL5OPT", "PERL5LIB", "PERLLIB",
+    "RUBYOPT", "RUBYLIB", "NODE_OPTIONS", "NODE_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS", "CLASSPATH", "http_proxy", "HTTP_PROXY", "https_proxy",
+    "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY", "Https_Proxy",
+    "ftp_proxy", "GIT_SSH_COMMAND", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0",
+    "GIT_CONFIG_PARAMETERS", "GIT_EXEC_PATH", "GIT_ASKPASS", "SSL_CERT_FILE",
+    "REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE", "ZENML_STORE_URL", "ZENML_STORE_API_KEY",
+    "KITARU_STORE_CLIENT", "GITHUB_ENV", "GITHUB_PATH", "npm_config_script_shell",
+    "NPM_CONFIG_REGISTRY", "PIP_INDEX_URL", "HOME", "XDG_CONFIG_HOME", "LESSOPEN",
+]  # fmt: skip
+
+# Credentials people keep in secrets: never in the way.
+CREDENTIALS = [
+    "OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN", "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "DATABASE_URL", "DB_PASSWORD", "NPM_TOKEN",
+    "CARGO_REGISTRY_TOKEN", "ANTHROPIC_API_KEY", "HF_TOKEN", "SLACK_WEBHOOK_URL",
+    "GOOGLE_APPLICATION_CREDENTIALS", "PYPI_TOKEN", "TOKEN", "API_KEY", "GITHUB_APP_ID",
+]  # fmt: skip
+
+
+def test_every_entry_has_a_pattern_and_a_reason_once() -> None:
+    patterns = [pattern for pattern, _ in STEERING_KEYS]
+    assert len(patterns) == len(set(patterns))
+    for pattern, reason in STEERING_KEYS:
+        assert pattern and reason and reason == reason.strip()
+        assert "\n" not in reason
+
+
+@pytest.mark.parametrize("key", DOCUMENTED)
+def test_the_documented_keys_are_on_the_list(key: str) -> None:
+    assert steering_reason(key) is not None
+
+
+@pytest.mark.parametrize("key", CREDENTIALS)
+def test_ordinary_credentials_are_not(key: str) -> None:
+    assert steering_reason(key) is None
+
+
+def test_names_are_case_sensitive_but_proxies_are_read_in_any_case() -> None:
+    assert steering_reason("BASH_ENV") and steering_reason("bash_env") is None
+    assert steering_reason("PATH") and steering_reason("Path") is None
+    for key in ("http_proxy", "HTTP_PROXY", "Http_Proxy", "sOcKs_pRoXy", "no_proxy"):
+        assert steering_reason(key) is not None, key
+    assert steering_reason("PROXY") is None and steering_reason("MY_PROXY_URL") is None
+
+
+@given(steering_key)
+def test_every_key_a_pattern_describes_steers(key: str) -> None:
+    assert steering_reason(key) is not None
+    assert steering([key]) == [(key, steering_reason(key))]
+
+
+@given(ordinary_key)
+def test_keys_no_pattern_describes_do_not(key: str) -> None:
+    assert not any(matches(pattern, key) for pattern, _ in STEERING_KEYS)
+    assert steering([key]) == []
+
+
+@given(steering_key, steering_key)
+def test_allowing_a_key_lets_exactly_that_key_through(allowed: str, other: str) -> None:
+    left = steering([allowed, other], allowed=[allowed])
+    assert [key for key, _ in left] == ([] if other == allowed else [other])
+    # an allowed name in another case is another key
+    if allowed.swapcase() != allowed and steering_reason(allowed.swapcase()):
+        assert steering([allowed.swapcase()], allowed=[allowed])
