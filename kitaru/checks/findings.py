@@ -45,12 +45,12 @@ RULES: dict[str, str] = {
     "KS402": "spaces around `=`",
     "KS403": "duplicate key in .env file",
     "KS404": "value looks like a real credential (warning)",
-    # the team's rules ([tool.kitaru.rules]; KS505 runs without configuration too)
+    # the team's rules ([tool.kitaru.rules]; each runs when configured)
     "KS501": "key name does not match the team's key-pattern",
     "KS502": "secret name does not match the team's secret-name-pattern",
     "KS503": "secret must be private (the team's must-be-private)",
     "KS504": "secret lacks a key the team requires (required-keys)",
-    "KS505": "forbidden key: it changes how programs start, or the team forbids it",
+    "KS505": "key the team forbids (forbidden-keys)",
     # allow comments
     "KS901": "`# kitaru: allow` comment that silences nothing (warning)",
 }
@@ -70,7 +70,7 @@ FIXED: frozenset[str] = frozenset(
     }
 )
 # Codes that run only when the configuration sets their rule.
-CONFIGURED: frozenset[str] = frozenset({"KS106", "KS501", "KS502", "KS503", "KS504"})
+CONFIGURED: frozenset[str] = frozenset({"KS106", "KS501", "KS502", "KS503", "KS504", "KS505"})
 
 
 @dataclass(frozen=True, order=True)

@@ -20,6 +20,7 @@ from kitaru.config.globs import name_matches
 from kitaru.config.options import Rules
 from kitaru.config.regexes import full_match
 from kitaru.naming import KEY_PATTERN, described, is_quotable, named, shown
+from kitaru.programs.steering_keys import steering_reason
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,8 @@ def _required_keys(secret: Declared, rules: Rules, path: str) -> Iterator[Findin
 def _forbidden_keys(secret: Declared, rules: Rules, path: str) -> Iterator[Finding]:
     forbidden = rules.forbidden()
     for key, where in secret.keys:
+        if steering_reason(key) is not None:
+            continue  # KS206 flags it already (a team raises it with `severity`)
         reason = next((why for pattern, why in forbidden if fnmatchcase(key, pattern)), None)
         if reason is not None:
             yield Finding(path, *where, "KS505", f"key {named(key)} is forbidden: {reason}")
@@ -135,7 +138,7 @@ REGISTRY: tuple[TeamRule, ...] = (
     ),
     TeamRule("KS503", "must-be-private", _must_be_private, lambda r: bool(r.must_be_private)),
     TeamRule("KS504", "required-keys", _required_keys, lambda r: bool(r.required_keys)),
-    TeamRule("KS505", "forbidden-keys", _forbidden_keys, lambda r: True),
+    TeamRule("KS505", "forbidden-keys", _forbidden_keys, lambda r: bool(r.forbidden_keys)),
 )
 
 

@@ -76,7 +76,8 @@ RULE_OPTIONS: tuple[Option, ...] = (
     Option(
         "forbidden-keys",
         Kind.key_globs,
-        "Keys no secret may declare (KS505), besides the ones that change how programs start.",
+        "Keys no secret may declare (KS505), besides the ones that change how programs start "
+        "(always flagged, KS206).",
     ),
 )
 RULES_TABLE = "rules"
@@ -84,18 +85,18 @@ RULES_TABLE = "rules"
 
 @dataclass(frozen=True)
 class Rules:
-    """The team's own rules; an unset one does not run (``forbidden-keys`` always does)."""
+    """The team's own rules; an unset one does not run."""
 
     key_pattern: re.Pattern[str] | None = None
     secret_name_pattern: re.Pattern[str] | None = None
     must_be_private: tuple[str, ...] = ()
     required_keys: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    forbidden_keys: tuple[str, ...] = ()  # the team's, on top of STEERING_KEYS
+    forbidden_keys: tuple[str, ...] = ()  # the team's; the steering keys are KS206's
 
     def forbidden(self) -> tuple[tuple[str, str], ...]:
-        """(pattern, reason): the keys that steer programs, then the team's."""
-        extra = tuple((key, "the team's configuration forbids it") for key in self.forbidden_keys)
-        return STEERING_KEYS + extra
+        """(pattern, reason): the team's forbidden keys. The keys that steer programs
+        (kitaru.programs.steering_keys) are KS206's, which runs without configuration."""
+        return tuple((key, "the team's configuration forbids it") for key in self.forbidden_keys)
 
 
 @dataclass(frozen=True)
@@ -376,6 +377,8 @@ def to_toml(config: Config) -> str:
     lines += [
         _toml_line(option, getattr(config.rules, option.attribute)) for option in RULE_OPTIONS
     ]
-    defaults = ", ".join(pattern for pattern, _ in STEERING_KEYS)
-    lines.append(f"# forbidden-keys also holds, always: {defaults}")
+    lines.append(
+        f"# besides forbidden-keys, KS206 always flags the {len(STEERING_KEYS)} key patterns "
+        "that change how programs start (kitaru/programs/steering_keys.py)"
+    )
     return "\n".join(lines) + "\n"

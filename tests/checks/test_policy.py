@@ -12,7 +12,7 @@ from kitaru.checks.validate import validate_manifest
 from kitaru.config.options import DEFAULT, parse
 
 ROOT = Path("/repo")
-# KS202 (lowercase), KS203 (collision), KS505 (PATH), KS104 (duplicate, fixed)
+# KS202 (lowercase), KS203 (collision), KS206 (PATH steers programs), KS104 (duplicate, fixed)
 TEXT = """\
 version: 1
 secrets:
@@ -32,39 +32,39 @@ E, W = Severity.error, Severity.warning
 
 
 def test_defaults_report_everything() -> None:
-    assert codes() == [("KS202", W), ("KS203", E), ("KS505", E), ("KS104", E)]
+    assert codes() == [("KS202", W), ("KS203", E), ("KS206", W), ("KS104", E)]
 
 
 def test_select_keeps_only_selected_codes_and_the_fixed_ones() -> None:
-    assert codes(select=["KS20"]) == [("KS202", W), ("KS203", E), ("KS104", E)]
-    assert codes(select=["KS505"]) == [("KS505", E), ("KS104", E)]
+    assert codes(select=["KS20"]) == [("KS202", W), ("KS203", E), ("KS206", W), ("KS104", E)]
+    assert codes(select=["KS206"]) == [("KS206", W), ("KS104", E)]
 
 
 def test_extend_select_adds_to_select() -> None:
-    assert codes(select=["KS202"], **{"extend-select": ["KS505"]}) == [
+    assert codes(select=["KS202"], **{"extend-select": ["KS206"]}) == [
         ("KS202", W),
-        ("KS505", E),
+        ("KS206", W),
         ("KS104", E),
     ]
 
 
 def test_ignore_removes_codes_and_prefixes() -> None:
-    assert codes(ignore=["KS202", "KS5"]) == [("KS203", E), ("KS104", E)]
+    assert codes(ignore=["KS202", "KS206"]) == [("KS203", E), ("KS104", E)]
     assert codes(ignore=["KS"]) == [("KS104", E)]  # a prefix never reaches the fixed codes
 
 
 def test_per_file_ignores_match_paths_relative_to_the_config() -> None:
-    table = {"per-file-ignores": {"legacy/**": ["KS20"], "other.yaml": ["KS505"]}}
-    assert codes("/repo/legacy/a/secrets.yaml", **table) == [("KS505", E), ("KS104", E)]
+    table = {"per-file-ignores": {"legacy/**": ["KS202", "KS203"], "other.yaml": ["KS206"]}}
+    assert codes("/repo/legacy/a/secrets.yaml", **table) == [("KS206", W), ("KS104", E)]
     assert codes("/repo/secrets.yaml", **table) == codes()
     assert codes("/elsewhere/legacy/secrets.yaml", **table) == codes()  # outside its folder
 
 
 def test_severity_regrades_a_rule() -> None:
-    assert codes(severity={"KS202": "error", "KS505": "warn"}) == [
+    assert codes(severity={"KS202": "error", "KS206": "error"}) == [
         ("KS202", E),
         ("KS203", E),
-        ("KS505", W),
+        ("KS206", E),
         ("KS104", E),
     ]
 

@@ -21,7 +21,6 @@ from kitaru.config.options import (
     parse,
     to_toml,
 )
-from kitaru.programs.steering_keys import STEERING_KEYS
 
 SOURCE = Path("/repo/kitaru.toml")
 FULL: dict[str, Any] = {
@@ -55,7 +54,6 @@ def test_every_option_of_the_table_parses() -> None:
     assert rules.must_be_private == ("*-prod",)
     assert rules.required_keys == (("*-db", ("DB_URL", "DB_USER")),)
     assert rules.forbidden() == (
-        *STEERING_KEYS,
         ("AWS_*", "the team's configuration forbids it"),
         ("DEBUG", "the team's configuration forbids it"),
     )
@@ -64,9 +62,9 @@ def test_every_option_of_the_table_parses() -> None:
     assert set(FULL["rules"]) == {o.name for o in RULE_OPTIONS}
 
 
-def test_defaults_run_every_rule_and_only_the_steering_keys_rule_of_the_team() -> None:
+def test_defaults_run_every_rule_and_no_rule_of_the_team() -> None:
     assert DEFAULT.select is None and DEFAULT.source is None
-    assert DEFAULT.rules.forbidden() == STEERING_KEYS
+    assert DEFAULT.rules.forbidden() == ()
 
 
 @pytest.mark.parametrize(
@@ -166,7 +164,7 @@ def test_show_config_text_is_toml_that_parses_back_to_the_same_config() -> None:
     assert text.startswith(f"# from {SOURCE}\n")
     again = parse(tomllib.loads(text), SOURCE)
     assert again == config
-    assert re.search(r"^# forbidden-keys also holds, always: BASH_ENV", text, re.MULTILINE)
+    assert re.search(r"^# besides forbidden-keys, KS206 always flags", text, re.MULTILINE)
     assert parse(tomllib.loads(to_toml(DEFAULT)), SOURCE) == replace(DEFAULT, source=SOURCE)
 
 

@@ -53,10 +53,18 @@ def test_a_policy_error_refuses_before_the_store_opens(tmp_path: Path, action: s
     assert str(raised.value) == finding.render()
 
 
-@pytest.mark.usefixtures("no_store")
-def test_without_a_config_the_steering_keys_still_refuse(tmp_path: Path) -> None:
-    path = manifest(tmp_path, BREAKS.replace("DB_URL", "LD_PRELOAD"), policy=None)
-    with pytest.raises(ManifestProblems, match="KS505 key LD_PRELOAD is forbidden"):
+def test_steering_keys_warn_without_a_config_and_refuse_when_a_team_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = BREAKS.replace("DB_URL", "LD_PRELOAD")
+    environ = {"LD_PRELOAD": "x"}
+    done = run(manifest(tmp_path, text, policy=None), store=MemoryStore(), environ=environ)
+    assert [w.code for w in done.warnings] == ["KS206"]
+    strict = tmp_path / "strict"
+    strict.mkdir()
+    path = manifest(strict, text, policy='severity = { KS206 = "error" }\n')
+    monkeypatch.setattr(kitaru.store, "open_store", lambda: pytest.fail("store opened"))
+    with pytest.raises(ManifestProblems, match="KS206"):
         run(path)
 
 
