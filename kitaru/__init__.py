@@ -12,8 +12,8 @@ from kitaru.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from kitaru.errors import KitaruError, SecretLeakError
-    from kitaru.models import Secret, SecretSummary
     from kitaru.runtime import checkpoint, flow
+    from kitaru.secret_models import Secret, SecretSummary
     from kitaru.secrets import (
         create_secret,
         delete_secret,
@@ -32,8 +32,8 @@ _EXPORTS = {
     "list_secrets": "kitaru.secrets",
     "delete_secret": "kitaru.secrets",
     "secret_environment": "kitaru.secrets",
-    "Secret": "kitaru.models",
-    "SecretSummary": "kitaru.models",
+    "Secret": "kitaru.secret_models",
+    "SecretSummary": "kitaru.secret_models",
     "KitaruError": "kitaru.errors",
     "SecretLeakError": "kitaru.errors",
     "checkpoint": "kitaru.runtime",

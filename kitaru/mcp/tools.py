@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 from kitaru.errors import SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
-from kitaru.models import SecretSummary
 from kitaru.naming import check_name, visibility_word
+from kitaru.secret_models import SecretSummary
 from kitaru.secrets import (
     create_secret,
     describe_secret_found,
