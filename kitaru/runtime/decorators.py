@@ -36,6 +36,11 @@ _flow_leaks: ContextVar[list[SecretLeakError] | None] = ContextVar("kitaru_leaks
 _flow_errors: ContextVar[list[BaseException] | None] = ContextVar("kitaru_errors", default=None)
 
 
+def in_flow_body() -> bool:
+    """True while a flow's body runs in this context (its checkpoint calls become steps)."""
+    return _in_flow.get()
+
+
 class Checkpoint:
     """Marks the ZenML steps made by ``@checkpoint`` (``isinstance(obj, Checkpoint)``)."""
 
