@@ -48,9 +48,13 @@ def refuse_values(what: str, call: str, data: Any) -> None:
 
     read = find_secret(data, all_reads(), serialized=False)
     if read is not None:
-        raise SecretLeakError(
-            f"llm call '{call}': the {what} holds the value of key '{read.key}' of secret "
-            f"'{read.secret}'; ZenML would store it as a plain-text artifact"
+        from kitaru.runtime.decorators import raise_leak
+
+        raise_leak(
+            SecretLeakError(
+                f"llm call '{call}': the {what} holds the value of key '{read.key}' of secret "
+                f"'{read.secret}'; ZenML would store it as a plain-text artifact"
+            )
         )
 
 
