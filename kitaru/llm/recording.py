@@ -62,8 +62,11 @@ def record(context: Any, call: str, prompt: Any, response: str, entry: dict[str,
     """Prompt and response as artifacts, the call in the step's ``llm_calls`` metadata."""
     from zenml import log_metadata, save_artifact
 
-    save_artifact(prompt, name=f"{call}_prompt")
-    save_artifact(response, name=f"{call}_response")
+    # Plain text and JSON: nothing to visualise, and their size is not worth a query.
+    for suffix, data in (("prompt", prompt), ("response", response)):
+        save_artifact(
+            data, name=f"{call}_{suffix}", extract_metadata=False, include_visualizations=False
+        )
     step_run = str(context.step_run.id)
     with _calls_lock:
         calls = _calls.setdefault(step_run, [])

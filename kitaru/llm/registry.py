@@ -196,9 +196,35 @@ def environment_registry(environ: Mapping[str, str]) -> Registry | None:
     return parse_registry(data, ENV_REGISTRY, "environment")
 
 
+_parsed: dict[tuple[object, ...], Registry] = {}
+
+
+def _identity(path: Path) -> tuple[object, ...] | None:
+    """What changes whenever the file or its directory changes (content, owner, mode)."""
+    try:
+        file, folder = os.lstat(path), os.stat(path.parent)
+    except OSError:
+        return None
+    stats = [
+        (info.st_ino, info.st_dev, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+        for info in (file, folder)
+    ]
+    owners = [(info.st_mode, info.st_uid) for info in (file, folder)]
+    return (*stats, *owners, str(path))
+
+
 def file_registry(environ: Mapping[str, str] | None = None) -> Registry:
+    """The file's registry; parsed again only when the file or its directory changed."""
     path = registry_path(environ)
-    return parse_registry(read_document(path), str(path), "file")
+    identity = _identity(path)
+    cached = _parsed.get(identity) if identity is not None else None
+    if cached is not None:
+        return cached
+    registry = parse_registry(read_document(path), str(path), "file")
+    if identity is not None:
+        _parsed.clear()
+        _parsed[identity] = registry
+    return registry
 
 
 def load_registry(environ: Mapping[str, str] | None = None) -> Registry:

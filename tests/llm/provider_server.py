@@ -89,6 +89,7 @@ def start() -> StandIn:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else headers and body wait on delayed ACKs
 
         def log_message(self, format: str, *args: Any) -> None:
             pass

@@ -148,6 +148,7 @@ def test_a_bad_environment_registry_is_one_line_quoting_nothing(
 def test_a_registry_file_others_can_write_is_not_used(llm_config: Path, mode: int) -> None:
     """It decides where a key goes (the secret, the endpoint): trusted like ssh's files."""
     register("fast", "openai/gpt-4o-mini")
+    assert load_registry().default == "fast"  # parsed and kept: a mode change still counts
     path = llm_config / "kitaru.yaml"
     path.chmod(mode)
     with pytest.raises(ModelRegistryError, match="writable by group or others"):
