@@ -21,7 +21,7 @@ import yaml
 
 from kitaru.llm.errors import ModelAliasError, ModelRegistryError
 from kitaru.llm.providers import split_model
-from kitaru.naming import shown
+from kitaru.naming import looks_like_value, shown
 
 FILE_NAME = "kitaru.yaml"
 VERSION = 1
@@ -65,7 +65,11 @@ class Registry:
 def alias_name(name: str) -> str:
     """The alias, lower-cased, when it follows ``^[a-z0-9][a-z0-9_-]*$``."""
     lowered = name.strip().lower()
-    if len(lowered) > MAX_ALIAS_LENGTH or not ALIAS_PATTERN.fullmatch(lowered):
+    if (
+        len(lowered) > MAX_ALIAS_LENGTH
+        or not ALIAS_PATTERN.fullmatch(lowered)
+        or looks_like_value(name)  # a key pasted where the alias goes is not saved
+    ):
         raise ModelAliasError(
             f"alias {shown(name)} is not valid: lower-case letters, digits, '_' and '-', "
             "starting with a letter or digit"

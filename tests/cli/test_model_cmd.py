@@ -138,3 +138,16 @@ def test_list_and_check_of_an_empty_registry(model_cli: Cli) -> None:
     assert json.loads(model_cli("model", "list", "-o", "json").stdout)["aliases"] == []
     checked = model_cli("model", "check", "-o", "json")
     assert checked.exit_code == 0 and json.loads(checked.stdout) == {"ok": True, "aliases": []}
+
+
+def test_a_key_typed_in_the_wrong_place_is_never_echoed(model_cli: Cli) -> None:
+    key = "sk-proj-Zq81xYt0aBcDeFgHiJkLmNoP9qRsTuVw"
+    results = [
+        model_cli("model", "register", key, "--model", "openai/x"),
+        model_cli("model", "register", "fast", "--model", key),
+        model_cli("model", "register", "fast", "--model", "openai/x", "--secret", key),
+        model_cli("model", "register", "fast", "--model", "openai/x", "--base-url", key),
+        model_cli("model", "remove", key),
+    ]
+    assert all(r.exit_code in (1, 2) for r in results)
+    assert key not in all_output(results)
