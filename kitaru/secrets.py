@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
-from kitaru.models import Secret, SecretSummary
 from kitaru.naming import check_name, check_values, is_utf8, shown, visibility_word
 from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
+from kitaru.secret_models import Secret, SecretSummary
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.create_races import create_or_update
 from kitaru.store.fetch import fetch_existing

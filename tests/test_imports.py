@@ -44,6 +44,8 @@ def test_import_kitaru_is_lazy() -> None:
         ["secrets", "--help"],
         ["secrets", "set", "--help"],
         ["secrets", "list", "--help"],
+        ["model", "--help"],
+        ["model", "register", "--help"],
     ],
 )
 def test_help_imports_no_zenml(args: list[str]) -> None:
@@ -81,3 +83,18 @@ def test_help_needs_no_pydantic(args: list[str]) -> None:
     assert "kitaru.cli.app" in modules
     assert "pydantic" not in modules
     assert "zenml" not in modules
+
+
+def test_llm_imports_no_zenml_pydantic_or_provider_sdk() -> None:
+    modules = imported_modules("import kitaru, kitaru.llm; from kitaru import llm")
+    assert "kitaru.llm.call" in modules
+    assert not modules & {"zenml", "pydantic", "openai", "anthropic"}
+
+
+def test_model_list_opens_no_store(tmp_path: object) -> None:
+    code = f"import os\nos.environ['KITARU_CONFIG_PATH'] = {str(tmp_path)!r}\n" + PROBE.format(
+        args=["model", "list"]
+    )
+    modules = imported_modules(code)
+    assert "kitaru.cli.model_cmd" in modules
+    assert not modules & {"zenml", "openai", "anthropic", "kitaru.store"}

@@ -17,8 +17,8 @@ from kitaru.errors import (
     SecretExistsError,
     SecretNotFoundError,
 )
-from kitaru.models import Secret
 from kitaru.naming import MAX_SECRET_BYTES
+from kitaru.secret_models import Secret
 from kitaru.secrets import describe_secret, upsert_secret
 from kitaru.store import open_store
 from tests.conftest import KitaruEnv

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from kitaru.cli import adopt_cmd, run_cmd, secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli import adopt_cmd, model_cmd, run_cmd, secrets_cmd, sync_cmd, validate_cmd
 from kitaru.cli.fast_help import FastHelpCommand, FastHelpGroup, with_fast_help
 from kitaru.cli.usage import InputSafeGroup
 
@@ -27,6 +27,7 @@ secrets_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(model_cmd.model_app, name="model")
 
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
 _SYNC = with_fast_help(sync_cmd.SyncCommand)

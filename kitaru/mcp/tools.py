@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 from kitaru.errors import SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
-from kitaru.models import SecretSummary
 from kitaru.naming import check_name, visibility_word
+from kitaru.secret_models import SecretSummary
 from kitaru.secrets import (
     create_secret,
     describe_secret_found,
@@ -74,6 +74,14 @@ the source of its value, and drift other than value drift. targets limits the pl
 manifest secrets (a name the manifest does not declare is an error); max_age (e.g. 90d; units
 s, m, h, d) adds an age drift finding for each stored secret not updated for longer. This
 server never applies a plan nor deletes: to apply it the user runs `kitaru secrets apply`.
+{NO_VALUES}"""
+
+MODELS_DESCRIPTION = f"""List the model aliases kitaru.llm() resolves (kitaru.yaml, and
+KITARU_MODEL_REGISTRY over it), sorted by alias.
+
+Each entry has the alias, its model (provider/model), provider, the reference (name or ID) of
+the secret that holds the provider's key, its endpoint if it has its own, whether it is the
+default, and its source (file or environment). Reads no secret and opens no store.
 {NO_VALUES}"""
 
 SecretName = Annotated[
@@ -179,6 +187,49 @@ def show(name_or_id: str, private: bool | None, store: SecretStore) -> ShownSecr
     )
 
 
+class ModelAlias(BaseModel):
+    """One model alias: references only, never a key."""
+
+    alias: str
+    model: str
+    provider: str
+    secret: str | None
+    base_url: str | None
+    default: bool
+    source: str
+
+
+class ModelList(BaseModel):
+    """What the models tool returns: the default model and every alias."""
+
+    default: str | None
+    aliases: list[ModelAlias]
+
+
+def model_aliases() -> ModelList:
+    import os
+
+    from kitaru.llm.registry import ENV_DEFAULT, load_registry
+
+    registry = load_registry()
+    default = os.environ.get(ENV_DEFAULT) or registry.default
+    return ModelList(
+        default=default,
+        aliases=[
+            ModelAlias(
+                alias=alias.name,
+                model=alias.model,
+                provider=alias.provider,
+                secret=alias.secret,
+                base_url=alias.base_url,
+                default=alias.name == default,
+                source=alias.source,
+            )
+            for alias in (registry.aliases[name] for name in sorted(registry.aliases))
+        ],
+    )
+
+
 class PlanReport(RootModel[dict[str, Any]]):
     """What would be written: actions, keys, sources, drift; never a value comparison."""
 
@@ -218,6 +269,9 @@ class SecretTools:
         self, name_or_id: NameOrId, private: Visibility = None
     ) -> Annotated[CallToolResult, ShownSecret]:
         return self._run(lambda store: show(name_or_id, private, store))
+
+    def models(self) -> Annotated[CallToolResult, ModelList]:
+        return run_tool(model_aliases)  # a local file: no store, no lock
 
     def plan(
         self,

@@ -10,7 +10,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 from kitaru.errors import SecretLeakError
 from kitaru.runtime.exceptions import mask_exception
@@ -34,6 +34,11 @@ _flow_leaks: ContextVar[list[SecretLeakError] | None] = ContextVar("kitaru_leaks
 # The (masked) exceptions checkpoints of that flow raised, so the flow's failure can name
 # its cause: ZenML's "step failed" error has none.
 _flow_errors: ContextVar[list[BaseException] | None] = ContextVar("kitaru_errors", default=None)
+
+
+def in_flow_body() -> bool:
+    """True while a flow's body runs in this context (its checkpoint calls become steps)."""
+    return _in_flow.get()
 
 
 class Checkpoint:
@@ -60,11 +65,16 @@ def _parameter_error(target: str, read: SecretRead) -> SecretLeakError:
     )
 
 
-def _raise(error: SecretLeakError) -> None:
+def _raise(error: SecretLeakError) -> NoReturn:
     watching = _flow_leaks.get()
     if watching is not None:
         watching.append(error)
     raise error
+
+
+def raise_leak(error: SecretLeakError) -> NoReturn:
+    """Raise ``error`` so that the flow running it re-raises it, not "step failed"."""
+    _raise(error)
 
 
 def _guard(result: Any, checkpoint: str, reads: list[SecretRead], allow: bool) -> Any:

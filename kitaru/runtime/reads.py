@@ -18,7 +18,7 @@ from kitaru.runtime.redact import remember_values
 from kitaru.runtime.scan import SecretRead
 
 if TYPE_CHECKING:
-    from kitaru.models import Secret
+    from kitaru.secret_models import Secret
 
 logger = logging.getLogger("kitaru.runtime")
 

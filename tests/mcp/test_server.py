@@ -17,6 +17,7 @@ TOOLS = {
     "kitaru_secrets_list",
     "kitaru_secrets_show",
     "kitaru_secrets_plan",
+    "kitaru_models_list",
 }
 METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys", "created", "updated"}
 IDENTITY = ("name", "id", "private")
@@ -46,7 +47,8 @@ def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
     shown = set(tools["kitaru_secrets_show"].output_schema["properties"])
     assert shown == {*METADATA_FIELDS, "shadowed"}
     assert set(tools["kitaru_secrets_list"].output_schema["properties"]) == {"secrets"}
-    for name in ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]:
+    read_only = ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]
+    for name in [*read_only, "kitaru_models_list"]:
         assert tools[name].annotations.read_only_hint is True
     assert tools["kitaru_secrets_create"].annotations.destructive_hint is False
 
@@ -250,3 +252,26 @@ def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> N
     assert CANARY not in seen
     assert "Traceback" not in seen
     assert len(mcp_server.seen) > 10
+
+
+def test_models_lists_aliases_with_references_only(mcp_server: McpServer) -> None:
+    from kitaru.llm.registry import register
+
+    create_secret("llm-creds", {"OPENAI_API_KEY": f"{CANARY}-llm"})
+    register("fast", "openai/gpt-4o-mini", secret="llm-creds")
+    listed = mcp_server.call("kitaru_models_list").structured_content
+    assert listed == {
+        "default": "fast",
+        "aliases": [
+            {
+                "alias": "fast",
+                "model": "openai/gpt-4o-mini",
+                "provider": "openai",
+                "secret": "llm-creds",
+                "base_url": None,
+                "default": True,
+                "source": "file",
+            }
+        ],
+    }
+    assert CANARY not in mcp_server.everything_seen()

@@ -62,7 +62,7 @@ def test_derived_values_and_opaque_objects_pass() -> None:
 
 
 def test_a_secret_object_returned_whole_is_found() -> None:
-    from kitaru.models import Secret
+    from kitaru.secret_models import Secret
 
     secret = Secret(name="github-creds", id="1", private=False, values={"GITHUB_TOKEN": TOKEN})
     assert hit(secret) == ("github-creds", "GITHUB_TOKEN")

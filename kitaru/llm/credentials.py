@@ -1,0 +1,109 @@
+"""The key for one call: the environment's, else only the provider's key of the alias's
+linked secret (found exactly as ``get_secret`` finds it).
+
+The key is handed to the SDK client directly; nothing here writes ``os.environ``, and no
+other key of the secret (a base URL a co-user added, say) is looked at. A key read from a
+secret is kept for the life of the process, so only the first call pays the read; a
+provider's refusal of a kept key forgets it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from kitaru.llm.errors import LLMCredentialsError
+from kitaru.llm.providers import Provider, environment_key
+from kitaru.llm.registry import Alias
+from kitaru.naming import shown
+
+ENVIRONMENT = "environment"
+SECRET = "secret"
+NONE = "none"  # a provider that needs no key (ollama)
+
+
+@dataclass(frozen=True)
+class Credential:
+    key: str | None = field(repr=False)
+    source: str  # ENVIRONMENT, SECRET or NONE
+    secret: str | None = None  # the linked secret's reference, when it gave the key
+
+
+_kept: dict[tuple[str, str], str] = {}
+_kept_lock = threading.Lock()
+
+
+def forget(credential: Credential | None = None) -> None:
+    """Drop the kept key of ``credential`` (None: every kept key)."""
+    with _kept_lock:
+        if credential is None:
+            _kept.clear()
+            return
+        for slot, key in list(_kept.items()):
+            if key == credential.key:
+                del _kept[slot]
+
+
+def _label(model: str, alias: Alias | None) -> str:
+    return f"alias '{alias.name}' ({model})" if alias else f"model {shown(model)}"
+
+
+def _from_secret(variable: str, alias: Alias, secret_ref: str) -> str:
+    from kitaru.errors import SecretNotFoundError
+    from kitaru.secrets import get_secret
+
+    try:
+        secret = get_secret(secret_ref)
+    except SecretNotFoundError:
+        raise LLMCredentialsError(
+            f"secret {shown(secret_ref)} linked to alias '{alias.name}' not found "
+            f"(set {variable}, or link another: kitaru model register {alias.name} "
+            f"--model {alias.model} --secret NAME)"
+        ) from None
+    key = secret.values.get(variable)
+    if key is None or not key.strip():
+        if variable in secret.unavailable_keys:
+            raise LLMCredentialsError(
+                f"secret {shown(secret_ref)} linked to alias '{alias.name}': the store "
+                f"withholds its {variable} from you"
+            )
+        raise LLMCredentialsError(
+            f"secret {shown(secret_ref)} linked to alias '{alias.name}' has no key {variable} "
+            f"(add it: kitaru secrets set NAME --{variable}=-)"
+        )
+    return key
+
+
+def resolve_credential(
+    provider: Provider,
+    model: str,
+    alias: Alias | None,
+    environ: Mapping[str, str] | None = None,
+) -> Credential:
+    """Environment first (the secret is then not read), else the linked secret."""
+    variable = provider.key_variable
+    if variable is None:
+        return Credential(None, NONE)
+    key = environment_key(provider, environ)
+    if key is not None:
+        return Credential(key, ENVIRONMENT)
+    secret_ref = alias.secret if alias is not None else None
+    if alias is None or not secret_ref:
+        register = (
+            f"kitaru model register {alias.name} --model {model} --secret NAME"
+            if alias
+            else "kitaru model register ALIAS --model ... --secret NAME"
+        )
+        raise LLMCredentialsError(
+            f"no credentials for {_label(model, alias)}: set {variable}, or link a secret "
+            f"holding it ({register})"
+        )
+    slot = (secret_ref, variable)
+    with _kept_lock:
+        kept = _kept.get(slot)
+    if kept is None:
+        kept = _from_secret(variable, alias, secret_ref)
+        with _kept_lock:
+            _kept[slot] = kept
+    return Credential(kept, SECRET, secret_ref)
