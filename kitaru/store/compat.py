@@ -1,0 +1,179 @@
+"""Every difference between the ZenML versions kitaru supports, and the ranges themselves.
+
+kitaru runs on a range of ZenML clients (the ``zenml`` package installed beside it) and
+talks to a range of ZenML servers; both ranges are tested in CI (``.ci/compat``). What
+differs between versions inside them is handled here and nowhere else:
+
+- the owner of a secret in a server's response: ``body.user`` (a user object) on servers
+  before 0.83, ``body.user_id`` from 0.83 on;
+- ZenML's console log handler: ``zenml.logger.ZenMLConsoleHandler`` since 0.94.5, a plain
+  ``logging.StreamHandler`` on stdout before (which prints a stack set-up line on a fresh
+  store);
+- which versions are in range, and the one line that refuses the others.
+
+Importing this module imports neither zenml nor pydantic.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping
+from typing import Any
+
+from kitaru.errors import StoreError
+
+Version = tuple[int, int, int]
+
+# The ZenML clients kitaru declares (pyproject.toml) and tests: the floor and the newest.
+CLIENT_FLOOR: Version = (0, 90, 0)
+CLIENT_CEILING: Version = (0, 99, 0)  # exclusive
+CLIENT_RANGE = ">=0.90.0,<0.99"  # as pip writes it; pyproject.toml says the same
+CLIENT_TESTED = ("0.90.0", "0.98.0")
+
+# The ZenML servers whose secret, login and info API kitaru's REST store speaks.
+SERVER_FLOOR: Version = (0, 80, 0)
+SERVER_CEILING: Version = (0, 99, 0)  # exclusive
+SERVER_TESTED = ("0.80.2", "0.90.0", "0.98.0")
+
+# The MCP SDK (the kitaru[mcp] extra) needs pydantic 2.12, which ZenML allows from 0.94.1.
+MCP_CLIENT_FLOOR: Version = (0, 94, 1)
+
+# Servers before this one carry a secret's owner as ``body.user`` (an object with an id).
+OWNER_ID_SINCE: Version = (0, 83, 0)
+
+
+def parse_version(text: str) -> Version | None:
+    """``0.98.0`` -> (0, 98, 0); pre-release and build suffixes are ignored."""
+    match = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text)
+    if match is None:
+        return None
+    major, minor, patch = match.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+def _shown(version: Version) -> str:
+    return ".".join(str(part) for part in version)
+
+
+def client_range_text() -> str:
+    """``0.90.0 to 0.98.x``: the client range as the README and errors say it."""
+    return f"{_shown(CLIENT_FLOOR)} to 0.{CLIENT_CEILING[1] - 1}.x"
+
+
+def server_range_text() -> str:
+    return f"{_shown(SERVER_FLOOR)} to 0.{SERVER_CEILING[1] - 1}.x"
+
+
+def _version_shown(text: str) -> str:
+    """A version string as it may appear in output: its parsed numbers, or 'unknown'."""
+    version = parse_version(text)
+    return "an unknown version" if version is None else f"version {_shown(version)}"
+
+
+# --- servers -------------------------------------------------------------------------
+
+
+def server_supported(text: str) -> bool:
+    version = parse_version(text)
+    return version is not None and SERVER_FLOOR <= version < SERVER_CEILING
+
+
+def server_refused(where: str, text: str) -> StoreError:
+    """The one line for a server outside the range (``where`` is a display URL). A newer
+    server may still speak the same API: the user may insist; an older one does not."""
+    version = parse_version(text)
+    newer = version is not None and version >= SERVER_CEILING
+    insist = "; set KITARU_STORE_CLIENT=rest to try it anyway" if newer else ""
+    return StoreError(
+        f"the ZenML server at {where} runs {_version_shown(text)}; kitaru supports ZenML "
+        f"servers {server_range_text()}{insist}"
+    )
+
+
+def rest_owner(body: Any) -> Any:
+    """A secret response body with its owner's ID as ``user_id``, whichever shape the
+    server sent: ``user_id`` (0.83 and later) or ``user: {"id": ...}`` (0.80-0.82)."""
+    if not isinstance(body, Mapping) or body.get("user_id") is not None:
+        return body
+    user = body.get("user")
+    owner = user.get("id") if isinstance(user, Mapping) else None
+    return {**body, "user_id": owner if isinstance(owner, str) else None}
+
+
+# --- clients -------------------------------------------------------------------------
+
+
+def installed_client() -> str | None:
+    """The installed zenml's version (package metadata: no zenml import), or None."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("zenml")
+    except PackageNotFoundError:
+        return None
+
+
+def client_refusal(installed: str | None) -> StoreError | None:
+    """Why the installed ZenML client cannot serve kitaru, or None when it can."""
+    fix = f"pip install 'zenml[local]{CLIENT_RANGE}'"
+    if installed is None:
+        return StoreError(f"zenml is not installed; run: {fix}")
+    version = parse_version(installed)
+    if version is None or not CLIENT_FLOOR <= version < CLIENT_CEILING:
+        return StoreError(
+            f"the installed zenml is {_version_shown(installed)}; kitaru supports ZenML "
+            f"clients {client_range_text()}; run: {fix}"
+        )
+    return None
+
+
+def check_client() -> None:
+    """Refuse a ZenML client outside the range before any of it is imported."""
+    refusal = client_refusal(installed_client())
+    if refusal is not None:
+        raise refusal
+
+
+def missing_in_zenml(exc: ImportError) -> str | None:
+    """What an ImportError raised inside ZenML lacks, when the missing part is ZenML's own
+    (a module or a name of the ``zenml`` package); None when it is another package."""
+    name = exc.name or ""
+    if name != "zenml" and not name.startswith("zenml."):
+        return None
+    found = re.search(r"cannot import name '([A-Za-z_][A-Za-z0-9_]*)'", str(exc))
+    if found is not None and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return f"{name}.{found.group(1)}"
+    return name if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name) else "zenml"
+
+
+def client_owner(response: Any) -> str | None:
+    """The creating user's ID on a ZenML client's secret model (``user_id``, or the
+    ``user`` object of clients that carry no ``user_id``)."""
+    owner = getattr(response, "user_id", None)
+    if owner is None:
+        user = getattr(response, "user", None)
+        owner = getattr(user, "id", None)
+    return None if owner is None else str(owner)
+
+
+def console_handlers() -> list[logging.StreamHandler[Any]]:
+    """ZenML's console handlers on the root logger: ``ZenMLConsoleHandler`` (0.94.5 and
+    later), else the plain ``StreamHandler`` older clients add, on the stdout of the
+    moment they were imported, with ZenML's formatter."""
+    import zenml.logger
+
+    handler_type = getattr(zenml.logger, "ZenMLConsoleHandler", None)
+    if handler_type is not None:
+        return [h for h in logging.getLogger().handlers if isinstance(h, handler_type)]
+    formatter_type = getattr(zenml.logger, "CustomFormatter", None)
+    found: list[logging.StreamHandler[Any]] = []
+    for handler in logging.getLogger().handlers:
+        if type(handler) is not logging.StreamHandler:
+            continue
+        on_stdout = handler.stream is sys.stdout or handler.stream is sys.__stdout__
+        zenmls = formatter_type is not None and isinstance(handler.formatter, formatter_type)
+        if on_stdout or zenmls:
+            found.append(handler)
+    return found
