@@ -199,8 +199,11 @@ def checkpoint(
     def decorate(func: Callable[..., Any]) -> BaseStep:
         from zenml import step
 
+        from kitaru.store.compat import with_resolved_signature
+
         name = step_options.get("name") or func.__name__
-        zen_step: BaseStep = step(**step_options)(guarded(func, name, allow_secret_output))
+        entrypoint = with_resolved_signature(guarded(func, name, allow_secret_output), func)
+        zen_step: BaseStep = step(**step_options)(entrypoint)
         return _with_call(zen_step, Checkpoint, _call_checkpoint)
 
     return decorate if func is None else decorate(func)

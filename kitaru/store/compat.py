@@ -9,6 +9,10 @@ differs between versions inside them is handled here and nowhere else:
 - ZenML's console log handler: ``zenml.logger.ZenMLConsoleHandler`` since 0.94.5, a plain
   ``logging.StreamHandler`` on stdout before (which prints a stack set-up line on a fresh
   store);
+- the words for a secret too big to store: "maximum total size" (64 KiB of keys and
+  values) since 0.94.5, "exceeds max length" (64 KiB of the stored, encoded form) before;
+- a step's annotations: clients before 0.94.5 take them as written (text, under
+  ``from __future__ import annotations``), later ones evaluate them;
 - which versions are in range, and the one line that refuses the others.
 
 Importing this module imports neither zenml nor pydantic.
@@ -72,6 +76,18 @@ def _version_shown(text: str) -> str:
     return "an unknown version" if version is None else f"version {_shown(version)}"
 
 
+# ZenML names each release's alembic head revision after the release that added it
+# (zenml/zen_stores/migrations/versions; measured: 0.90.0 -> "0.90.0", 0.91.0, 0.92.0,
+# 0.93.3, 0.94.0, 0.94.6, 0.98.0 likewise; 0.75.1 -> "0.75.0", a patch release without a
+# migration keeps its predecessor's). A store a client in the range made or migrated is
+# at a revision in the range.
+def schema_revision_in_range(revision: str) -> bool:
+    """An embedded store's alembic revision is one a ZenML client in range writes."""
+    version = parse_version(revision)
+    shaped = re.fullmatch(r"\d+\.\d+\.\d+", revision.strip()) is not None
+    return shaped and version is not None and CLIENT_FLOOR <= version < CLIENT_CEILING
+
+
 # --- servers -------------------------------------------------------------------------
 
 
@@ -100,6 +116,15 @@ def rest_owner(body: Any) -> Any:
     user = body.get("user")
     owner = user.get("id") if isinstance(user, Mapping) else None
     return {**body, "user_id": owner if isinstance(owner, str) else None}
+
+
+_TOO_BIG = ("maximum total size", "exceeds max length")
+
+
+def too_big(text: str) -> bool:
+    """ZenML's error text (a server's response or the client's ValueError) says the
+    secret is over its size limit, in any supported version's words."""
+    return any(words in text for words in _TOO_BIG)
 
 
 # --- clients -------------------------------------------------------------------------
@@ -177,3 +202,17 @@ def console_handlers() -> list[logging.StreamHandler[Any]]:
         if on_stdout or zenmls:
             found.append(handler)
     return found
+
+
+def with_resolved_signature(wrapper: Any, func: Any) -> Any:
+    """``wrapper`` (which wraps ``func``) carrying ``func``'s signature with its string
+    annotations evaluated. ZenML clients before 0.94.5 take a step's output types from
+    the signature as written, so a module with ``from __future__ import annotations``
+    hands them the text ``'str'`` instead of the type; later clients evaluate it
+    themselves. Annotations that cannot be evaluated are left to ZenML, as written."""
+    import inspect
+    from contextlib import suppress
+
+    with suppress(Exception):  # a name only a type checker knows: ZenML decides, as before
+        wrapper.__signature__ = inspect.signature(func, eval_str=True)
+    return wrapper

@@ -82,7 +82,7 @@ def translate_errors(action: str) -> Iterator[None]:
     except IllegalOperationError:
         raise failures.not_allowed(action) from None
     except ValueError as exc:
-        if "maximum total size" in str(exc):
+        if compat.too_big(str(exc)):
             raise failures.too_big(action) from None
         raise failures.rejected(action) from None
     except Exception as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -140,3 +141,61 @@ def test_only_compat_names_version_differences() -> None:
         text = path.read_text()
         assert "ZenMLConsoleHandler" not in text, path
         assert "MIN_SERVER_VERSION" not in text and "supported_version" not in text, path
+
+
+def test_too_big_in_every_supported_versions_words() -> None:
+    assert compat.too_big("Secret key and value strings exceed the maximum total size (64 KiB")
+    assert compat.too_big("Database representation of secret values exceeds max length. Please")
+    assert not compat.too_big("Secret name is too long")
+
+
+def test_a_string_annotation_reaches_zenml_as_a_type() -> None:
+    """ZenML before 0.94.5 reads a step's output type from the signature as written."""
+    import functools
+    import inspect
+
+    def step(x: int) -> str:
+        return str(x)
+
+    step.__annotations__ = {"x": "int", "return": "str"}  # `from __future__ import annotations`
+
+    @functools.wraps(step)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        return step(*args, **kwargs)
+
+    resolved = inspect.signature(compat.with_resolved_signature(wrapper, step))
+    assert resolved.return_annotation is str and resolved.parameters["x"].annotation is int
+    assert step.__annotations__ == {"x": "int", "return": "str"}  # the user's own untouched
+
+    def unknown() -> NotDefinedAnywhere:  # type: ignore[name-defined]  # noqa: F821
+        raise AssertionError
+
+    kept = compat.with_resolved_signature(functools.wraps(unknown)(lambda: None), unknown)
+    assert inspect.signature(kept).return_annotation == "NotDefinedAnywhere"
+
+
+def test_schema_revisions_of_the_client_range() -> None:
+    assert compat.schema_revision_in_range("0.90.0") and compat.schema_revision_in_range("0.98.0")
+    for outside in ("0.85.0", "0.99.0", "0.90.0x", "a1b2c3d4e5f6", ""):
+        assert not compat.schema_revision_in_range(outside), outside
+
+
+def test_this_zenmls_schema_head_is_in_range() -> None:
+    """The installed client's newest migration is named after a release in the range."""
+    import ast
+
+    import zenml
+
+    versions_dir = Path(zenml.__file__).parent / "zen_stores" / "migrations" / "versions"
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in versions_dir.glob("*.py"):
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name):
+                name, value = node.targets[0].id, node.value
+                if name in ("revision", "down_revision"):
+                    found = ast.literal_eval(value)
+                    found = found if isinstance(found, (tuple, list)) else [found]
+                    (revisions if name == "revision" else parents).update(f for f in found if f)
+    heads = revisions - parents
+    assert len(heads) == 1 and all(compat.schema_revision_in_range(h) for h in heads), heads

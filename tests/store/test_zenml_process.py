@@ -64,7 +64,7 @@ def zenml_streams():
     return [h.stream for h in console_handlers()]
 before = zenml_streams()
 create_secret("console-check", {"KEY": "value-1"})
-# one argument each: ZenML before 0.94 wraps print() and repeats all but the first
+# one argument each: ZenML 0.90-0.92 wraps print() and repeats all but the first
 print(f"names: {[summary.name for summary in list_secrets()]}")
 print(f"zenml streams back: {bool(before) and zenml_streams() == before}")
 """
