@@ -13,6 +13,8 @@ differs between versions inside them is handled here and nowhere else:
   values) since 0.94.5, "exceeds max length" (64 KiB of the stored, encoded form) before;
 - a step's annotations: clients before 0.94.5 take them as written (text, under
   ``from __future__ import annotations``), later ones evaluate them;
+- printing in a step: clients 0.90 to 0.92 wrap ``builtins.print`` and store the text in
+  the step's logs apart from the streams kitaru masks;
 - which versions are in range, and the one line that refuses the others.
 
 Importing this module imports neither zenml nor pydantic.
@@ -23,7 +25,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from kitaru.errors import StoreError
@@ -205,14 +207,52 @@ def console_handlers() -> list[logging.StreamHandler[Any]]:
 
 
 def with_resolved_signature(wrapper: Any, func: Any) -> Any:
-    """``wrapper`` (which wraps ``func``) carrying ``func``'s signature with its string
-    annotations evaluated. ZenML clients before 0.94.5 take a step's output types from
-    the signature as written, so a module with ``from __future__ import annotations``
-    hands them the text ``'str'`` instead of the type; later clients evaluate it
-    themselves. Annotations that cannot be evaluated are left to ZenML, as written."""
+    """``wrapper`` (which wraps ``func``) carrying ``func``'s signature and annotations
+    with their text evaluated. ZenML clients before 0.94.5 take a step's types as
+    written, so a module with ``from __future__ import annotations`` hands them the text
+    ``'str'`` instead of the type (and pydantic evaluates that text in the wrapper's
+    module, where the name is unknown); later clients evaluate it in ``func``'s module
+    themselves. Annotations that cannot be evaluated are left as written."""
     import inspect
-    from contextlib import suppress
 
-    with suppress(Exception):  # a name only a type checker knows: ZenML decides, as before
-        wrapper.__signature__ = inspect.signature(func, eval_str=True)
+    try:
+        signature = inspect.signature(func, eval_str=True)
+    except Exception:  # a name only a type checker knows: ZenML decides, as before
+        return wrapper
+    annotations = {
+        name: parameter.annotation
+        for name, parameter in signature.parameters.items()
+        if parameter.annotation is not parameter.empty
+    }
+    if signature.return_annotation is not signature.empty:
+        annotations["return"] = signature.return_annotation
+    wrapper.__signature__ = signature
+    wrapper.__annotations__ = annotations  # a new dict: func's own stays as written
     return wrapper
+
+
+_PRINT_MARK = "_kitaru_masks_prints"
+
+
+def mask_zenml_prints(active: Callable[[], bool], mask: Callable[[str], str]) -> None:
+    """ZenML 0.90 to 0.92 replace ``builtins.print`` with a wrapper that hands the printed
+    text to the step's log handlers as a record, before and apart from the stream it
+    writes to, so masking the streams does not reach a step's stored logs (later clients
+    capture the streams instead). Put a print in front of ZenML's, once: while
+    ``active()``, it joins the arguments, masks the text and passes it on as one
+    argument (ZenML's wrapper also repeats every argument after the first)."""
+    import builtins
+
+    zenml_print = builtins.print
+    if not hasattr(builtins, "_zenml_original_print") or getattr(zenml_print, _PRINT_MARK, False):
+        return
+
+    def print_masked(*args: object, **kwargs: Any) -> None:
+        if not active() or kwargs.get("file") not in (None, sys.stdout, sys.stderr):
+            zenml_print(*args, **kwargs)
+            return
+        sep = kwargs.pop("sep", None)
+        zenml_print(mask((" " if sep is None else str(sep)).join(map(str, args))), **kwargs)
+
+    setattr(print_masked, _PRINT_MARK, True)
+    builtins.print = print_masked

@@ -199,3 +199,28 @@ def test_this_zenmls_schema_head_is_in_range() -> None:
                     (revisions if name == "revision" else parents).update(f for f in found if f)
     heads = revisions - parents
     assert len(heads) == 1 and all(compat.schema_revision_in_range(h) for h in heads), heads
+
+
+def test_prints_reach_an_older_zenmls_print_wrapper_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """ZenML 0.90-0.92 store a step's prints from their own print wrapper."""
+    import builtins
+
+    seen: list[tuple[tuple[object, ...], dict[str, object]]] = []
+
+    def zenml_print(*args: object, **kwargs: object) -> None:
+        seen.append((args, kwargs))
+
+    monkeypatch.setattr(builtins, "_zenml_original_print", print, raising=False)
+    monkeypatch.setattr(builtins, "print", zenml_print)
+    active = [True]
+    for _ in range(2):  # installed once
+        compat.mask_zenml_prints(lambda: active[0], lambda text: text.replace("tok", "***"))
+    builtins.print("a", "tok", sep="-", end="")
+    builtins.print("tok", file=sys.stderr)
+    active[0] = False
+    builtins.print("tok", 1)
+    assert seen == [
+        (("a-***",), {"end": ""}),
+        (("***",), {"file": sys.stderr}),
+        (("tok", 1), {}),
+    ]
