@@ -224,3 +224,13 @@ def test_prints_reach_an_older_zenmls_print_wrapper_masked(monkeypatch: pytest.M
         (("***",), {"file": sys.stderr}),
         (("tok", 1), {}),
     ]
+
+
+def test_the_readme_states_the_declared_ranges() -> None:
+    text = " ".join((REPO / "README.md").read_text().replace("**", "").split())
+    assert (
+        f"ZenML clients {compat.client_range_text()} (`zenml[local]{compat.CLIENT_RANGE}`)" in text
+    )
+    assert f"Supported servers: ZenML {compat.server_range_text()}, tested on" in text
+    for version in {*compat.SERVER_TESTED, *compat.CLIENT_TESTED, "0.75.1"}:
+        assert f"| {version} |" in text, version
