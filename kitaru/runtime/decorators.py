@@ -197,9 +197,10 @@ def checkpoint(
     """
 
     def decorate(func: Callable[..., Any]) -> BaseStep:
-        from zenml import step
+        from kitaru.store.compat import check_client, with_resolved_signature
 
-        from kitaru.store.compat import with_resolved_signature
+        check_client()  # a ZenML outside the range: one line, before any of it loads
+        from zenml import step
 
         name = step_options.get("name") or func.__name__
         entrypoint = with_resolved_signature(guarded(func, name, allow_secret_output), func)
@@ -242,6 +243,9 @@ def flow(
     """
 
     def decorate(func: Callable[..., Any]) -> Pipeline:
+        from kitaru.store.compat import check_client
+
+        check_client()  # a ZenML outside the range: one line, before any of it loads
         from zenml import pipeline
 
         built: Pipeline = pipeline(**pipeline_options)(_flow_body(func))

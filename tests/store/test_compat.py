@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kitaru.store import compat, failures
-from tests.conftest import REPO
+from tests.conftest import REPO, Cli, KitaruEnv
 
 versions = st.tuples(st.integers(0, 3), st.integers(0, 200), st.integers(0, 50))
 
@@ -234,3 +234,21 @@ def test_the_readme_states_the_declared_ranges() -> None:
     assert f"Supported servers: ZenML {compat.server_range_text()}, tested on" in text
     for version in {*compat.SERVER_TESTED, *compat.CLIENT_TESTED, "0.75.1"}:
         assert f"| {version} |" in text, version
+
+
+def test_a_client_outside_the_range_is_refused_in_one_line(
+    embedded_store: KitaruEnv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ZenML that pip did not vet (``--no-deps``): one line, exit 1, before it loads."""
+    monkeypatch.setattr(compat, "installed_client", lambda: "0.85.0")
+    result = Cli()("secrets", "list", "-o", "json")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "Error: the installed zenml is version 0.85.0; kitaru supports ZenML clients "
+        "0.90.0 to 0.98.x; run: pip install 'zenml[local]>=0.90.0,<0.99'\n"
+    )
+    from kitaru import checkpoint
+    from kitaru.errors import StoreError
+
+    with pytest.raises(StoreError, match=r"the installed zenml is version 0\.85\.0"):
+        checkpoint(lambda: None)
