@@ -207,10 +207,14 @@ def checkpoint(
     """
 
     def decorate(func: Callable[..., Any]) -> BaseStep:
+        from kitaru.store.compat import check_client, with_resolved_signature
+
+        check_client()  # a ZenML outside the range: one line, before any of it loads
         from zenml import step
 
         name = step_options.get("name") or func.__name__
-        zen_step: BaseStep = step(**step_options)(guarded(func, name, allow_secret_output))
+        entrypoint = with_resolved_signature(guarded(func, name, allow_secret_output), func)
+        zen_step: BaseStep = step(**step_options)(entrypoint)
         return _with_call(zen_step, Checkpoint, _call_checkpoint)
 
     return decorate if func is None else decorate(func)
@@ -249,6 +253,9 @@ def flow(
     """
 
     def decorate(func: Callable[..., Any]) -> Pipeline:
+        from kitaru.store.compat import check_client
+
+        check_client()  # a ZenML outside the range: one line, before any of it loads
         from zenml import pipeline
 
         built: Pipeline = pipeline(**pipeline_options)(_flow_body(func))

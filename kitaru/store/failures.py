@@ -157,15 +157,29 @@ _EXTRA_HINT = re.compile(r"zenml\[([a-z0-9][a-z0-9_-]*)\]")
 
 
 def missing_part(action: str, exc: ImportError) -> StoreError:
-    """ZenML lacks an optional part the configured store needs (an extra, a module).
+    """ZenML lacks an optional part the configured store needs (an extra, a module), or
+    a part of ZenML itself is missing (a ZenML outside kitaru's range).
 
     ZenML's own text names the extra (e.g. ``zenml[local]`` for the embedded store);
     kitaru only takes that name from it, pinned to the installed zenml version.
     """
+    from kitaru.store import compat
+
     hint = _EXTRA_HINT.search(str(exc))
     if hint is not None:
         fix = f"pip install 'zenml[{hint.group(1)}]=={_zenml_version()}'"
         return StoreError(f"{action}: zenml's '{hint.group(1)}' extra is not installed; run: {fix}")
+    inside = compat.missing_in_zenml(exc)
+    if inside is not None:
+        installed = compat.installed_client()
+        if installed is None:
+            refusal = compat.client_refusal(None)
+            assert refusal is not None
+            return StoreError(f"{action}: {refusal}")
+        return StoreError(
+            f"{action}: the installed zenml {_zenml_version()} has no '{inside}'; kitaru "
+            f"supports ZenML clients {compat.client_range_text()}"
+        )
     module = (exc.name or "").split(".")[0]
     if module and _MODULE_NAME.fullmatch(module):
         return StoreError(
@@ -184,4 +198,4 @@ def _zenml_version() -> str:
     try:
         return version("zenml")
     except PackageNotFoundError:
-        return "0.98.0"
+        return "unknown"

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kitaru.errors import KitaruError, StoreError
-from kitaru.store import failures
+from kitaru.store import compat, failures
 from kitaru.store.rest_models import ServerInfo
 from kitaru.store.server_config import ServerConfig, display_url
 from kitaru.store.workers import remote_workers
@@ -309,7 +309,7 @@ def decode(response: httpx.Response, action: str) -> Any:
     if status == 409:
         raise failures.exists(action)
     if status in (400, 422):
-        if "maximum total size" in response.text:
+        if compat.too_big(response.text):
             raise failures.too_big(action)
         raise failures.rejected(action)
     if status == 429 or status >= 500:
