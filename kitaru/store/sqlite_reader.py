@@ -36,11 +36,13 @@ from uuid import UUID
 
 from kitaru.store import failures
 from kitaru.store.base import SecretRef, StoredSecret, as_utc
+from kitaru.store.compat import CLIENT_TESTED
 
 # The ZenML releases whose embedded store the differential test (tests/store/
-# test_sqlite_reader.py) reads through both paths; a ZenML release's migration uses the
+# test_sqlite_reader.py) reads through both paths: the client range's floor and newest,
+# which CI runs (.ci/compat runs it on the floor). A ZenML release's migration uses the
 # version as its revision ID, so this is also the schema revision each leaves behind.
-TESTED_REVISIONS = frozenset({"0.98.0"})
+TESTED_REVISIONS = frozenset(CLIENT_TESTED)
 
 # Variables that make ZenML open another store, amend this one or keep its values elsewhere.
 _STEERING_PREFIXES = ("ZENML_STORE_", "ZENML_SECRETS_STORE_", "ZENML_BACKUP_SECRETS_STORE_")
