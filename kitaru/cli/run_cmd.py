@@ -105,14 +105,17 @@ def run_command(
         False, "--no-inherit", help="Start from an empty environment (only PATH and HOME kept)."
     ),
     redact: bool = typer.Option(
-        False, "--redact", help="Replace every injected value in the program's output with ***."
+        False,
+        "--redact",
+        help="Replace every injected value in the program's output with *** (also JSON-, "
+        "percent- and base64-encoded).",
     ),
 ) -> None:
     """Run a program with every key of the secrets in its environment.
 
     The program gets your environment plus the secrets' keys; kitaru exits with its exit
     code (128+N if signal N ended it; 127 if the command is not found) and adds no output
-    of its own. SIGINT, SIGTERM and SIGHUP sent to kitaru reach the program. A key that
+    of its own. Signals sent to kitaru reach the program once; kitaru ends after it. A key that
     two secrets provide is an error (--override: the later one wins). Nothing is written
     to disk. Under GitHub Actions the values are masked in the job log first.
 
