@@ -27,6 +27,7 @@ from kitaru.runtime.redact import MIN_LENGTH, maskable
 
 _URLSAFE = bytes.maketrans(b"+/", b"-_")
 _HEX = re.compile(rb"%[0-9A-F]{2}")
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")
 _PERCENT_SAFE = ("", "/", "!'()*")
 
 
@@ -40,7 +41,10 @@ def masked_forms(value: str) -> set[bytes]:
 
 def part_forms(part: str) -> set[bytes]:
     raw = part.encode("utf-8")
-    forms = {raw, *_json_forms(part), *_base64_forms(raw)}
+    forms = {raw, *_base64_forms(raw)}
+    if _UNRESERVED.fullmatch(part):
+        return forms  # JSON and percent-encoding leave it as it is
+    forms |= _json_forms(part)
     for percent in _percent_forms(part):
         forms |= {percent, _HEX.sub(lambda m: m.group().lower(), percent)}
     return forms

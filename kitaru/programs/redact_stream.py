@@ -17,6 +17,7 @@ one regular expression, whose cost grows with their number.
 
 from __future__ import annotations
 
+import bisect
 import re
 import sys
 from collections.abc import Iterable
@@ -49,8 +50,7 @@ class StreamRedactor:
         self._anchor_set = frozenset(self._anchors)
         shorts = sorted((f for f in forms if len(f) < LONG), key=lambda f: (-len(f), f))
         self._short = re.compile(b"|".join(map(re.escape, shorts))) if shorts else None
-        # Proper prefixes shorter than LONG: a tail that might still become a form.
-        self._prefixes = {f[:n] for f in forms for n in range(1, min(len(f), LONG))}
+        self._sorted = sorted(forms)  # a tail begins a form if the next form up starts with it
         self._held = b""
 
     def feed(self, chunk: bytes) -> bytes:
@@ -121,5 +121,11 @@ class StreamRedactor:
 
     def _tail(self, data: bytes, partial: list[int]) -> None:
         """The starts in the last LONG-1 bytes whose rest begins a form."""
-        size = len(data)
-        partial += (s for s in range(max(0, size - LONG + 1), size) if data[s:] in self._prefixes)
+        size, forms = len(data), self._sorted
+        for start in range(max(0, size - LONG + 1), size):
+            tail = data[start:]
+            at = bisect.bisect_left(forms, tail)
+            if at < len(forms) and forms[at] == tail:
+                at += 1  # the form itself: whole, not cut
+            if at < len(forms) and forms[at].startswith(tail):
+                partial.append(start)
