@@ -18,6 +18,7 @@ from typing import BinaryIO, Protocol
 
 DRAIN_SECONDS = 1.0
 _CHUNK = 65536
+_BATCH = 1 << 20
 _POLL_MS = 50
 
 
@@ -38,6 +39,23 @@ def _write_all(out: BinaryIO, data: bytes) -> None:
         out.flush()
 
 
+def _available(source: int) -> tuple[bytes, bool]:
+    """What the pipe holds now, up to ``_BATCH`` (one filter pass for many small writes),
+    and whether the writers have closed it."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < _BATCH:
+        try:
+            chunk = os.read(source, _CHUNK)
+        except BlockingIOError:
+            return b"".join(chunks), False
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), False
+
+
 class Pumps:
     """One thread per pipe: ``start`` with the read ends, ``stop`` when the program ended."""
 
@@ -54,14 +72,15 @@ class Pumps:
     def _pump(self, source: int, out: BinaryIO, redactor: Redactor) -> None:
         poller = select.poll()
         poller.register(source, select.POLLIN)
+        os.set_blocking(source, False)
         try:
             while not self._stopping.is_set():
                 if not poller.poll(_POLL_MS):
                     continue
-                chunk = os.read(source, _CHUNK)
-                if not chunk:
-                    break
+                chunk, ended = _available(source)
                 _write_all(out, redactor.feed(chunk))
+                if ended:
+                    break
             _write_all(out, redactor.finish())
         except (BrokenPipeError, ValueError):
             pass  # our reader left: closing the pipe lets the program see it too

@@ -8,11 +8,13 @@ chunks, so ordinary output (a prompt, a progress line) passes at once; the tail 
 written when the stream ends.
 
 Speed does not depend on how many forms there are. Every occurrence of a form of at
-least ``LONG`` bytes covers one whole 8-byte word at a position that is a multiple of 8,
-and that word is one of the form's first eight 8-grams: the buffer is read as 8-byte
-words and tested against the set of those grams in C (``set.isdisjoint``), and only the
-words found there are looked at in Python. Shorter forms (of short values) go through
-one regular expression, whose cost grows with their number.
+least ``reach(s)`` bytes covers one whole 8-byte word at a position that is a multiple
+of ``8 s``, and that word is one of the form's first ``8 s`` 8-grams: the buffer is read
+as 8-byte words, every s-th is tested against the set of those grams in C
+(``set.isdisjoint``), and only the words found there are looked at in Python. ``s`` is
+the largest of 1, 2 and 4 that every form of at least ``LONG`` bytes allows. Shorter
+forms (of short values) go through one regular expression, whose cost grows with their
+number.
 """
 
 from __future__ import annotations
@@ -27,7 +29,15 @@ from kitaru.runtime.redact import MASK
 
 _MASK = MASK.encode()
 WORD = 8
-LONG = 2 * WORD - 1  # the shortest form sure to cover an aligned word
+STRIDES = (1, 2, 4)  # words between two tested ones
+
+
+def reach(stride: int) -> int:
+    """The shortest form sure to cover a whole word at a multiple of ``stride`` words."""
+    return stride * WORD + WORD - 1
+
+
+LONG = reach(1)  # shorter forms go through the regular expression
 _BLOCK = 512  # words tested together before looking at them one by one
 
 
@@ -41,12 +51,15 @@ class StreamRedactor:
     def __init__(self, values: Iterable[str]) -> None:
         forms = {form for value in values for form in masked_forms(value)}
         self._active = bool(forms)
+        longs = [f for f in forms if len(f) >= LONG]
+        # Test every stride-th word only, when every long form covers an aligned one.
+        self._stride = max(s for s in STRIDES if all(len(f) >= reach(s) for f in longs))
+        span = self._stride * WORD
         self._anchors: dict[int, list[tuple[bytes, int]]] = {}
-        for form in forms:
-            if len(form) >= LONG:
-                for offset in range(WORD):
-                    gram = _word(form[offset : offset + WORD])
-                    self._anchors.setdefault(gram, []).append((form, offset))
+        for form in longs:
+            for offset in range(span):
+                gram = _word(form[offset : offset + WORD])
+                self._anchors.setdefault(gram, []).append((form, offset))
         self._anchor_set = frozenset(self._anchors)
         shorts = sorted((f for f in forms if len(f) < LONG), key=lambda f: (-len(f), f))
         self._short = re.compile(b"|".join(map(re.escape, shorts))) if shorts else None
@@ -92,15 +105,15 @@ class StreamRedactor:
         return b"".join(out)
 
     def _long(self, data: bytes, ends: dict[int, int], partial: list[int]) -> None:
-        size = len(data)
-        words = memoryview(data)[: size - size % WORD].cast("Q")
+        size, span = len(data), self._stride * WORD
+        words = memoryview(data)[: size - size % WORD].cast("Q")[:: self._stride]
         anchors, anchor_set = self._anchors, self._anchor_set
         for block in range(0, len(words), _BLOCK):
             if anchor_set.isdisjoint(words[block : block + _BLOCK]):
                 continue
             for index in range(block, min(block + _BLOCK, len(words))):
                 for form, offset in anchors.get(words[index], ()):
-                    start = index * WORD - offset
+                    start = index * span - offset
                     if start < 0:
                         continue
                     if data.startswith(form, start):
@@ -120,9 +133,10 @@ class StreamRedactor:
                     ends[start] = max(ends.get(start, 0), found.end())
 
     def _tail(self, data: bytes, partial: list[int]) -> None:
-        """The starts in the last LONG-1 bytes whose rest begins a form."""
+        """The starts in the last bytes (too few to hold a tested word) whose rest begins
+        a form."""
         size, forms = len(data), self._sorted
-        for start in range(max(0, size - LONG + 1), size):
+        for start in range(max(0, size - reach(self._stride) + 1), size):
             tail = data[start:]
             at = bisect.bisect_left(forms, tail)
             if at < len(forms) and forms[at] == tail:

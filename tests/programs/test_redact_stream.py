@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -131,6 +132,16 @@ def test_a_form_split_at_every_point_is_held_and_masked() -> None:
         assert streamed([value], [data[:cut], data[cut:]]) == b"a *** b"
 
 
+@pytest.mark.parametrize("length", [15, 22, 23, 38, 39, 70])
+def test_a_value_at_every_offset_and_cut_is_masked(length: int) -> None:
+    """Whatever stride the lengths allow (every 1, 2 or 4 words tested)."""
+    value = ("k9" * length)[:length]
+    for before in range(40):
+        data = b"x" * before + value.encode() + b"!"
+        for cut in (0, before + 3, before + length // 2, len(data) - 1):
+            assert streamed([value], [data[:cut], data[cut:]]) == b"x" * before + b"***!"
+
+
 def test_a_long_value_does_not_hold_ordinary_output() -> None:
     redactor = StreamRedactor(["tok_9f8e7d6c5b4a3928-long-enough-for-words"])
     assert redactor.feed(b"x" * 100 + b"\n") == b"x" * 100 + b"\n"
@@ -154,9 +165,11 @@ def test_any_chunking_of_encoded_forms_gives_the_whole_stream_substitution(
 
 
 @given(
-    st.lists(st.text("ab+/=%\n", min_size=LONG - 3, max_size=LONG + 9), min_size=1, max_size=3),
-    st.lists(st.sampled_from([b"a", b"b", b"+", b"/", b"ab", b"ba", b"=\n", b"YWJh"]), max_size=90),
-    st.lists(st.integers(0, 200), max_size=12),
+    st.lists(st.text("ab+/=%\n", min_size=LONG - 3, max_size=4 * LONG), min_size=1, max_size=3),
+    st.lists(
+        st.sampled_from([b"a", b"b", b"+", b"/", b"ab", b"ba", b"=\n", b"YWJh"]), max_size=200
+    ),
+    st.lists(st.integers(0, 400), max_size=12),
 )
 def test_any_chunking_around_the_long_form_threshold(
     values: list[str], pieces: list[bytes], cuts: list[int]
