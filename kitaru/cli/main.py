@@ -30,6 +30,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         fast = fast_main(sys.argv[1:] if argv is None else argv)
         if fast is None:
             from kitaru.cli.app import app
+            from kitaru.cli.not_dumpable import forbid_core_dumps
+
+            forbid_core_dumps()  # before any command reads a value
 
             app(args=argv, prog_name="kitaru")
         code = fast or 0

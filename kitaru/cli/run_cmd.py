@@ -121,7 +121,10 @@ def run_command(
         False, "--no-inherit", help="Start from an empty environment (only PATH and HOME kept)."
     ),
     redact: bool = typer.Option(
-        False, "--redact", help="Replace every injected value in the program's output with ***."
+        False,
+        "--redact",
+        help="Replace every injected value in the program's output with *** (also JSON-, "
+        "percent- and base64-encoded).",
     ),
 ) -> None:
     """Run a program with every key of the secrets in its environment.
@@ -129,11 +132,12 @@ def run_command(
     The program gets your environment plus the secrets' keys; kitaru exits with its exit
     code (128+N if signal N ended it; 127 if the command is not found) and adds no output
     of its own (but a note on stderr when your private secret hides a public one of the
-    same name). SIGINT, SIGTERM and SIGHUP sent to kitaru reach the program. A key that
-    two secrets provide is an error (--override: the later one wins). A key that changes
-    how programs start (BASH_ENV, LD_PRELOAD, PATH, PYTHONPATH, proxies, GIT_*, ZENML_*,
-    ...) is refused and nothing runs, unless you let it through: --allow-key KEY. Nothing
-    is written to disk. Under GitHub Actions the values are masked in the job log first.
+    same name). Signals sent to kitaru reach the program once; kitaru ends after it. A key
+    that two secrets provide is an error (--override: the later one wins). A key that
+    changes how programs start (BASH_ENV, LD_PRELOAD, PATH, PYTHONPATH, proxies, GIT_*,
+    ZENML_*, ...) is refused and nothing runs, unless you let it through: --allow-key KEY.
+    Nothing is written to disk. Under GitHub Actions the values are masked in the job log
+    first.
 
     \b
     Examples:
