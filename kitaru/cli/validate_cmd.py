@@ -90,12 +90,18 @@ def schema_command(
         return
     from pathlib import Path
 
+    from kitaru.errors import KitaruError
     from kitaru.naming import shown_path
+    from kitaru.private_file import write_whole
 
     target = Path(write)
     try:
+        schema = committed_schema()
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(committed_schema(), encoding="utf-8")
+        write_whole(target, schema)  # never over the shipped schema it copies
+    except KitaruError as err:
+        typer.echo(f"Error: {err}", err=True)
+        raise typer.Exit(1) from None
     except OSError as err:
         message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
         typer.echo(f"Error: {message}", err=True)

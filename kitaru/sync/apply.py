@@ -18,8 +18,8 @@ from typing import Literal
 from kitaru.errors import InvalidSecretError, KitaruError, SecretNotFoundError
 from kitaru.store.base import SecretStore
 from kitaru.store.create_races import create_or_update
-from kitaru.store.failures import VALUES_LOST_MESSAGE
-from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
+from kitaru.store.failures import VALUES_LOST_MESSAGE, ValuesMissingError
+from kitaru.sync.plan import Drift, Plan, SecretPlan, crossing_error, oversized
 from kitaru.sync.sources import missing_values
 
 Status = Literal[
@@ -69,6 +69,8 @@ def preflight(plan: Plan) -> None:
     """Problems that would fail a write are found before the first one is made."""
     if plan.missing:  # a plan made by hand (the pipeline refuses these before apply)
         raise missing_values(plan.missing, None)
+    if plan.crossings:  # the same: a private value bound for another user's public secret
+        raise crossing_error(plan.crossings)
     problems = oversized(plan)
     if problems:
         raise InvalidSecretError("; ".join(problems) + ". Nothing was written.")
@@ -92,6 +94,9 @@ def _delete(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
         return SecretOutcome(secret, "failed", secret.secret_id, message)
     try:
         store.delete(secret.secret_id)
+    except ValuesMissingError:  # listed, but no API can delete it: it still exists
+        message = f"not deleted: {VALUES_LOST_MESSAGE} (see the plan's orphaned finding)"
+        return SecretOutcome(secret, "failed", secret.secret_id, message)
     except SecretNotFoundError:  # deleted by someone else in between: the same end state
         return SecretOutcome(secret, "unchanged")
     return SecretOutcome(secret, "deleted", secret.secret_id)

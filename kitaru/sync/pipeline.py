@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kitaru.errors import ManifestError
+from kitaru.files_read import one_run, refuse_own_input
+from kitaru.naming import shown_path
 from kitaru.sync import saved_plan, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import Reading, observe
-from kitaru.sync.plan import Plan, make_plan
-from kitaru.sync.sources import Desired, missing_values, resolve
+from kitaru.sync.plan import Plan, crossing_error, make_plan
+from kitaru.sync.plan_paths import for_plan_file
+from kitaru.sync.sources import Desired, env_file_for, missing_values, resolve
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
@@ -131,28 +134,79 @@ def run(
     targets); ``StalePlanError`` and nothing written unless a fresh plan is the same.
     ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
     """
+    with one_run():  # the files read here are never the file written (``out``)
+        return _run(
+            manifest,
+            apply=apply,
+            env_file=env_file,
+            environ=environ,
+            store=store,
+            prune=prune,
+            dry_run=dry_run,
+            target=target,
+            max_age=max_age,
+            now=now,
+            out=out,
+            saved=saved,
+            on_resolved=on_resolved,
+            on_progress=on_progress,
+            on_read=on_read,
+        )
+
+
+def _run(
+    manifest: Manifest | Plan | str | Path,
+    *,
+    apply: bool,
+    env_file: str | Path | None,
+    environ: Mapping[str, str] | None,
+    store: SecretStore | None,
+    prune: bool,
+    dry_run: bool,
+    target: Sequence[str],
+    max_age: timedelta | None,
+    now: datetime | None,
+    out: str | Path | None,
+    saved: str | Path | None,
+    on_resolved: OnResolved | None,
+    on_progress: Progress | None,
+    on_read: Reading | None,
+) -> Run:
     if isinstance(manifest, Plan):
         with opened_store(store) as opened:
             return Run(
                 manifest, execute(manifest, opened, dry_run=dry_run, on_progress=on_progress)
             )
     replay = saved_plan.read(saved) if saved is not None else None
-    if replay is not None:  # the plan file decides what is planned again
+    if replay is not None:  # the plan file decides what is planned again, within limits:
+        # every path it names is checked by the plan-file trust rule before it is read
         manifest, prune, target, max_age = (
-            replay.manifest,
+            replay.manifest_path(),
             replay.prune,
             replay.targets,
             replay.max_age,
         )
         env_file = replay.env_file_now()
+    if out is not None and isinstance(manifest, (str, Path)):
+        for_plan_file(manifest, "manifest")  # a plan apply --plan would refuse: none at all
     whole, digest = _loaded(manifest)
+    if out is not None:
+        chosen = env_file_for(whole, env_file)
+        if chosen is not None:
+            for_plan_file(chosen, ".env file")
+    if replay is not None and env_file is None:
+        _no_other_env_file(whole)
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
+    if out is not None:  # before the store is opened: never over a file just read
+        refuse_own_input(out)
     if on_resolved is not None:
         on_resolved(desired)
     with opened_store(store) as opened:
         pending = make_plan(desired, observe(opened, desired, on_read), prune=prune)
         if pending.missing:  # create-only keys the store lacks, without a value
             raise missing_values(pending.missing, desired.env_file)
+        if pending.crossings:  # a private value bound for another user's public secret
+            raise crossing_error(pending.crossings)
         pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)
         if replay is not None:
             replay.check(pending, manifest_sha256=digest, env_file=desired.env_file)
@@ -162,6 +216,16 @@ def run(
             return Run(pending)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)
         return Run(pending, result)
+
+
+def _no_other_env_file(manifest: Manifest) -> None:
+    """A saved plan that read no .env file is stale once the manifest's ``env_file:``
+    exists: refused before that file is read (which may lie outside the working tree)."""
+    declared = manifest.env_file_path()
+    if declared is not None and declared.is_file():
+        raise saved_plan.StalePlanError(
+            [f"the plan read no .env file, this run would read {shown_path(declared)}"]
+        )
 
 
 def _now() -> datetime:

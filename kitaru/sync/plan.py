@@ -10,16 +10,17 @@ DESIGN.md says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
 from kitaru.checks.yaml_positions import START, Position
-from kitaru.naming import MAX_SECRET_BYTES, secret_size, visibility_word
+from kitaru.errors import SecretOwnerError
+from kitaru.naming import MAX_SECRET_BYTES, named, secret_size, visibility_word
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.failures import orphaned
-from kitaru.sync.observe import Observed, Target
+from kitaru.sync.observe import MIN_SHARED_VALUE, Observed, Target, variable_of
 from kitaru.sync.sources import Desired, DesiredSecret
 
 # "blocked": the target is orphaned (see Observed.orphaned): apply can write nothing to it.
@@ -88,6 +89,8 @@ class SecretPlan:
     # Create-only keys to write that have no source value (one missing-value line each):
     # the pipeline refuses such a plan, as ``resolve`` refuses other missing values.
     missing: tuple[str, ...] = ()
+    # Who created the target (None: a secret to create, or a store that does not say).
+    owner: str | None = None
 
     @property
     def writes(self) -> bool:
@@ -128,6 +131,9 @@ class Plan:
     targets: tuple[str, ...] = ()  # --target: only these manifest secrets (empty: all)
     made_at: datetime | None = None  # when the store was read (relative times in reports)
     max_age: timedelta | None = None  # --max-age: older managed secrets are `age` drift
+    # Writes that would put a value declared private into a public secret another user
+    # created (one line each, see ``private_crossings``): the pipeline and apply refuse.
+    crossings: tuple[str, ...] = ()
 
     @property
     def changes(self) -> list[SecretPlan]:
@@ -179,10 +185,13 @@ def _shadowed(secret: DesiredSecret, target: Target, user_id: str | None) -> tup
     return (drift,)
 
 
-def _absent(secret: DesiredSecret, target: Target) -> SecretPlan:
+def _absent(secret: DesiredSecret, target: Target, orphans: frozenset[str]) -> SecretPlan:
     """`state: absent`: delete the stored secret of exactly this name and visibility (its
-    twin of the other visibility is another secret: never touched, never claimed)."""
+    twin of the other visibility is another secret: never touched, never claimed). One the
+    server lists but can neither read nor delete (orphaned) still exists: blocked."""
     ref = target.ref
+    if ref is not None and ref.id in orphans:
+        return _blocked(secret, ref, ())
     return SecretPlan(
         name=secret.name,
         private=secret.private,
@@ -213,7 +222,7 @@ def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPl
 
 def _blocked(secret: DesiredSecret, ref: SecretRef, shadowed: tuple[Drift, ...]) -> SecretPlan:
     """A target the server lists without values: reported with its remedy, never written."""
-    message = orphaned(ref.id)
+    message = orphaned(ref.id, absent=secret.absent)
     drift = Drift("orphaned", secret.name, secret.private, message, None, ref.id, secret.position)
     return SecretPlan(
         name=secret.name,
@@ -300,6 +309,7 @@ def _update(
         created=stored.created,
         updated=stored.updated,
         missing=tuple(missing),
+        owner=stored.user_id,
     )
 
 
@@ -311,7 +321,7 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         target = observed.target(secret)
         if secret.absent:
             claimed.update(ref.id for ref in (target.ref,) if ref is not None)
-            plans.append(_absent(secret, target))
+            plans.append(_absent(secret, target, observed.orphaned))
             continue
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
         stored = observed.stored(secret)
@@ -334,7 +344,56 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         for ref in sorted(observed.refs, key=lambda r: (r.name, r.private, r.id))
         if ref.id not in claimed
     )
-    return Plan(desired.manifest_path, tuple(plans), unmanaged, prune)
+    crossings = private_crossings(desired, plans, observed.user_id)
+    return Plan(desired.manifest_path, tuple(plans), unmanaged, prune, crossings=crossings)
+
+
+def private_crossings(
+    desired: Desired, plans: list[SecretPlan], user_id: str | None
+) -> tuple[str, ...]:
+    """Writes into a public secret the caller did not create (or whose creator the store
+    does not name) of a value that also feeds a private secret: the same variable, or the
+    same value by any other road. One line per such key, naming both entries."""
+    by_variable: dict[str, tuple[str, str]] = {}
+    by_value: dict[str, tuple[str, str]] = {}
+    for secret in desired.secrets:
+        if secret.private and not secret.absent:
+            for key, source in secret.sources.items():
+                by_variable.setdefault(variable_of(source), (secret.name, key))
+            for key, value in secret.values.items():
+                if len(value) >= MIN_SHARED_VALUE:  # "1" or "true" may be in both by chance
+                    by_value.setdefault(value, (secret.name, key))
+    if not by_variable:
+        return ()
+    lines = []
+    for plan in plans:
+        theirs = user_id is None or plan.owner is None or plan.owner != user_id
+        if plan.private or plan.action != "update" or not theirs:
+            continue
+        sources = {key.key: key.source for key in plan.keys}
+        for key, value in plan.set_values.items():
+            variable = variable_of(sources.get(key) or "")
+            if variable in by_variable:
+                other, how = by_variable[variable], f"${named(variable)}"
+            elif value in by_value:
+                other, how = by_value[value], "the same value"
+            else:
+                continue
+            lines.append(
+                f"public secret {named(plan.name)} (created by another user) would receive "
+                f"in {named(key)} {how}, which feeds private secret {named(other[0])} "
+                f"key {named(other[1])}"
+            )
+    return tuple(lines)
+
+
+def crossing_error(lines: Sequence[str]) -> SecretOwnerError:
+    """The one error for ``Plan.crossings``: nothing is written."""
+    return SecretOwnerError(
+        "a value declared private would go into a public secret another user created; "
+        f"nothing was written: {'; '.join(lines)} (give one of them another source with "
+        "`from:`, or leave the public secret out of the manifest)"
+    )
 
 
 def oversized(plan: Plan) -> list[str]:

@@ -265,3 +265,44 @@ def test_python_api_saves_and_applies_a_plan(manifest: Path, kitaru_env: object)
         f"db-creds (public): created in the store after the plan was made "
         f"({open_store().list_all()[0].id})",
     )
+
+
+def test_a_resealed_plan_naming_files_outside_the_tree_is_refused_unread(
+    cli: Cli, manifest: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A pull request's own plan.json, pointed at another manifest and .env file and sealed
+    again, copies nothing: exit 1, one line, no store read or write (issue 24, class 2)."""
+    import hashlib
+
+    from kitaru.sync.saved_plan import _canonical
+
+    outside = tmp_path_factory.mktemp("outside")
+    canary = "apply-job-api-key-canary-0b7e21"
+    (outside / "m.yaml").write_text(
+        "version: 1\nsecrets:\n  - name: copied\n    keys: [ZENML_STORE_API_KEY]\n"
+    )
+    (outside / ".env").write_text(f"ZENML_STORE_API_KEY={canary}\n")
+    (manifest.parent / "link").symlink_to(outside)
+    results = []
+    for field, path in (
+        ("manifest", str(outside / "m.yaml")),
+        ("manifest", "../" + outside.name + "/m.yaml"),
+        ("manifest", "link/m.yaml"),
+        ("env", str(outside / ".env")),
+        ("env", "link/.env"),
+    ):
+        plan = _saved(cli, manifest)
+        document = json.loads(plan.read_text())
+        if field == "manifest":
+            document["body"]["manifest"]["path"] = path
+        else:
+            document["body"]["env_files"] = [path]
+        document["body_sha256"] = hashlib.sha256(_canonical(document["body"])).hexdigest()
+        plan.write_text(json.dumps(document))
+        refused = cli("secrets", "apply", "--plan", str(plan))
+        results.append(refused)
+        assert refused.exit_code == 1, refused.stdout + refused.stderr
+        (line,) = refused.stderr.splitlines()
+        assert line.startswith("Error: the plan file names the ") and "apply --plan" in line
+        assert open_store().list_all() == []
+    assert canary not in all_output(results)
