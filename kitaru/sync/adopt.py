@@ -53,12 +53,14 @@ class Entry:
         return f"{self.name} ({visibility_word(self.private)})"
 
     def as_json(self) -> dict[str, Any]:
-        return {
+        shown: dict[str, Any] = {
             "name": self.name,
             "private": self.private,
             "keys": list(self.keys),
-            "optional_keys": [key for key in self.keys if key in self.optional],
         }
+        if self.optional:  # only then: the entry's shape is otherwise unchanged
+            shown["optional_keys"] = [key for key in self.keys if key in self.optional]
+        return shown
 
 
 @dataclass(frozen=True)
