@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from kitaru.errors import ManifestError
 from kitaru.files_read import one_run, refuse_own_input
 from kitaru.naming import shown_path
-from kitaru.sync import saved_plan, targets
+from kitaru.sync import plan_paths, saved_plan, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import Reading, observe
@@ -125,6 +125,7 @@ def run(
     on_resolved: OnResolved | None = None,
     on_progress: Progress | None = None,
     on_read: Reading | None = None,
+    pins: tuple[str | Path | None, str | Path | None] | None = None,
 ) -> Run:
     """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
 
@@ -133,6 +134,8 @@ def run(
     there. ``saved``: a plan file to re-plan from (its manifest, .env file, prune and
     targets); ``StalePlanError`` and nothing written unless a fresh plan is the same.
     ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
+    ``pins``: with ``saved``, the manifest and .env file the caller holds; the plan file
+    must name those very files (either may be None: not pinned).
     """
     with one_run():  # the files read here are never the file written (``out``)
         return _run(
@@ -151,6 +154,7 @@ def run(
             on_resolved=on_resolved,
             on_progress=on_progress,
             on_read=on_read,
+            pins=pins,
         )
 
 
@@ -171,6 +175,7 @@ def _run(
     on_resolved: OnResolved | None,
     on_progress: Progress | None,
     on_read: Reading | None,
+    pins: tuple[str | Path | None, str | Path | None] | None,
 ) -> Run:
     if isinstance(manifest, Plan):
         with opened_store(store) as opened:
@@ -187,6 +192,9 @@ def _run(
             replay.max_age,
         )
         env_file = replay.env_file_now()
+        if pins is not None:
+            plan_paths.pinned(pins[0], manifest, "manifest", "--file")
+            plan_paths.pinned(pins[1], env_file, ".env file", "--env-file")
     if out is not None and isinstance(manifest, (str, Path)):
         for_plan_file(manifest, "manifest")  # a plan apply --plan would refuse: none at all
     whole, digest = _loaded(manifest)

@@ -11,7 +11,7 @@ DESIGN.md says so.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
@@ -91,6 +91,9 @@ class SecretPlan:
     missing: tuple[str, ...] = ()
     # Who created the target (None: a secret to create, or a store that does not say).
     owner: str | None = None
+    # A public secret to create holding a value a private secret is fed by: should another
+    # user create it first, apply fails it instead of updating theirs.
+    mine_only: bool = False
 
     @property
     def writes(self) -> bool:
@@ -345,15 +348,29 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         if ref.id not in claimed
     )
     crossings = private_crossings(desired, plans, observed.user_id)
+    # A public secret to create with such a value: if another user creates it first, apply's
+    # create must not turn into an update of theirs (``mine_only``).
+    plans = [
+        replace(plan, mine_only=True)
+        if plan.action == "create" and _fed_privately(desired, plan)
+        else plan
+        for plan in plans
+    ]
     return Plan(desired.manifest_path, tuple(plans), unmanaged, prune, crossings=crossings)
 
 
-def private_crossings(
-    desired: Desired, plans: list[SecretPlan], user_id: str | None
-) -> tuple[str, ...]:
-    """Writes into a public secret the caller did not create (or whose creator the store
-    does not name) of a value that also feeds a private secret: the same variable, or the
-    same value by any other road. One line per such key, naming both entries."""
+def _fed_privately(desired: Desired, plan: SecretPlan) -> bool:
+    """``plan`` is public and one of its values comes from a private secret's road."""
+    if plan.private:
+        return False
+    return bool(_crossing_keys(_private_roads(desired), plan))
+
+
+Roads = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]
+
+
+def _private_roads(desired: Desired) -> Roads:
+    """Variable -> (private secret, key), and value -> the same (long enough values)."""
     by_variable: dict[str, tuple[str, str]] = {}
     by_value: dict[str, tuple[str, str]] = {}
     for secret in desired.secrets:
@@ -363,22 +380,38 @@ def private_crossings(
             for key, value in secret.values.items():
                 if len(value) >= MIN_SHARED_VALUE:  # "1" or "true" may be in both by chance
                     by_value.setdefault(value, (secret.name, key))
-    if not by_variable:
+    return by_variable, by_value
+
+
+def _crossing_keys(roads: Roads, plan: SecretPlan) -> list[tuple[str, str, tuple[str, str]]]:
+    """(key, how, (private secret, key)) for each value ``plan`` writes from a private road."""
+    by_variable, by_value = roads
+    sources = {key.key: key.source for key in plan.keys}
+    found = []
+    for key, value in plan.set_values.items():
+        variable = variable_of(sources.get(key) or "")
+        if variable in by_variable:
+            found.append((key, f"${named(variable)}", by_variable[variable]))
+        elif value in by_value:
+            found.append((key, "the same value", by_value[value]))
+    return found
+
+
+def private_crossings(
+    desired: Desired, plans: list[SecretPlan], user_id: str | None
+) -> tuple[str, ...]:
+    """Writes into a public secret the caller did not create (or whose creator the store
+    does not name) of a value that also feeds a private secret: the same variable, or the
+    same value by any other road. One line per such key, naming both entries."""
+    roads = _private_roads(desired)
+    if not roads[0]:
         return ()
     lines = []
     for plan in plans:
         theirs = user_id is None or plan.owner is None or plan.owner != user_id
         if plan.private or plan.action != "update" or not theirs:
             continue
-        sources = {key.key: key.source for key in plan.keys}
-        for key, value in plan.set_values.items():
-            variable = variable_of(sources.get(key) or "")
-            if variable in by_variable:
-                other, how = by_variable[variable], f"${named(variable)}"
-            elif value in by_value:
-                other, how = by_value[value], "the same value"
-            else:
-                continue
+        for key, how, other in _crossing_keys(roads, plan):
             lines.append(
                 f"public secret {named(plan.name)} (created by another user) would receive "
                 f"in {named(key)} {how}, which feeds private secret {named(other[0])} "

@@ -85,3 +85,20 @@ def for_plan_file(path: str | Path, what: str) -> str:
             "none was saved: run plan --out from a directory that holds it"
         ) from None
     return text
+
+
+def pinned(pin: str | Path | None, named: str | Path | None, what: str, flag: str) -> None:
+    """``PlanPathError`` unless the file the plan names is the one ``flag`` pins (the same
+    file: device and inode); no pin, no check. Nothing is opened."""
+    if pin is None:
+        return
+    try:
+        same = named is not None and os.path.samefile(pin, named)
+    except (OSError, ValueError):
+        same = False
+    if not same:
+        said = shown_path(named) if named is not None else "none"
+        raise PlanPathError(
+            f"the plan file names the {what} {said}, not the one {flag} pins "
+            f"({shown_path(pin)}); nothing was read or written"
+        )

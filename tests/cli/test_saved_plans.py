@@ -149,8 +149,14 @@ def test_a_hand_edited_plan_or_another_version_is_refused(cli: Cli, manifest: Pa
 def test_plan_flags_are_the_plan_files_to_decide(cli: Cli, manifest: Path) -> None:
     plan = _saved(cli, manifest, "--target", "db-creds")
     mixed = cli("secrets", "apply", "--plan", str(plan), "--prune", "-f", str(manifest))
-    assert mixed.exit_code == 1 and "drop --file, --prune" in mixed.stderr
+    assert mixed.exit_code == 1 and "drop --prune" in mixed.stderr
     assert open_store().list_all() == []
+    other = manifest.parent / "other.yaml"
+    other.write_text(manifest.read_text())
+    pinned = cli("secrets", "apply", "--plan", str(plan), "-f", str(other))
+    assert pinned.exit_code == 1 and "not the one --file pins" in pinned.stderr
+    assert open_store().list_all() == []
+    _ok(cli("secrets", "apply", "--plan", str(plan), "-f", "secrets.yaml", "--dry-run"))
     _ok(cli("secrets", "apply", "--plan", str(plan)))  # its target is replayed
     assert set(stored_state()) == {("db-creds", False)}
 

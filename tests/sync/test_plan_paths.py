@@ -197,3 +197,20 @@ def test_recorded_paths_are_accepted_paths(tree: Path, relative: str) -> None:
         return  # not normalised, or a symlink out of the tree (tested above)
     recorded = for_plan_file(Path.cwd() / relative, "manifest")
     assert recorded == relative and confined(recorded, "manifest") == Path(relative)
+
+
+def test_the_apply_job_can_pin_the_files_a_plan_may_name(tree: Path) -> None:
+    """-f/--env-file with --plan: the plan must name those very files, else nothing is read."""
+    Path(".env").write_text("APP_KEY=v-app\n")
+    Path("copy.yaml").write_text(MANIFEST)
+    store = CountingStore(MemoryStore())
+    run("secrets.yaml", env_file=".env", environ={}, store=store.inner, out="plan.json")  # type: ignore[arg-type]
+    store.take()
+    for pins in (("copy.yaml", None), (None, "copy.yaml"), ("secrets.yaml", "missing.env")):
+        with pytest.raises(PlanPathError, match="pins"):
+            run(apply=True, saved="plan.json", environ={}, store=store, pins=pins)
+        assert store.take() == {}
+    done = run(
+        apply=True, saved="plan.json", environ={}, store=store, pins=("secrets.yaml", ".env")
+    )
+    assert done.result is not None and done.result.writes == 1

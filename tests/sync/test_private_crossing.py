@@ -168,3 +168,19 @@ def test_adopt_never_proposes_another_users_twin_of_a_private_secret() -> None:
     )
     assert [(e.name, e.private) for e in both.entries] == [("deploy", True)]
     assert len(both.notes) == 1
+
+
+def test_a_twin_another_user_creates_between_plan_and_apply_is_not_written() -> None:
+    """The public secret did not exist at plan time (create); bob creates it before apply:
+    apply's create must not turn into an update of bob's secret."""
+    manifest, _ = parse_manifest(TWIN, "secrets.yaml")
+    assert manifest is not None
+    memory = MemoryStore([StoredSecret("p", "deploy", True, {"API_TOKEN": "old"}, "me")])
+    desired = resolve(manifest, environ={"API_TOKEN": CANARY})
+    plan = make_plan(desired, observe(memory, desired))
+    assert [s.action for s in plan.secrets] == ["update", "create"] and not plan.crossings
+    memory.secrets["q"] = StoredSecret("q", "deploy", False, {"API_TOKEN": "bob's"}, "bob")
+    outcomes = execute(plan, memory).outcomes
+    assert [o.status for o in outcomes] == ["updated", "failed"]
+    assert outcomes[1].error is not None and "another user created" in outcomes[1].error
+    assert memory.secrets["q"].values == {"API_TOKEN": "bob's"}
