@@ -19,8 +19,6 @@ from kitaru.sync.sources import Desired, DesiredSecret
 
 TargetKey = tuple[str, bool]  # (name, private): a declared secret's identity
 Reading = Callable[[int, int, str], None]  # (done, total, name) as declared secrets are read
-# Shorter values shared by a private and a public secret may be a coincidence ("true").
-MIN_SHARED_VALUE = 4
 
 
 @dataclass(frozen=True)
@@ -91,19 +89,13 @@ def variable_of(source: str) -> str:
 
 
 def _may_cross(present: Sequence[DesiredSecret], targets: Mapping[TargetKey, Target]) -> bool:
-    """Some existing public target is fed by a variable (or a value) that also feeds a
-    private secret: only then does it matter who created it (one more request)."""
+    """Some existing public target is fed by a variable that also feeds a private secret:
+    only then does it matter who created it (one more request)."""
     variables = {variable_of(s) for d in present if d.private for s in d.sources.values()}
-    values = {
-        v for d in present if d.private for v in d.values.values() if len(v) >= MIN_SHARED_VALUE
-    }
     return any(
         not d.private
         and targets[(d.name, d.private)].ref is not None
-        and (
-            any(variable_of(s) in variables for s in d.sources.values())
-            or any(v in values for v in d.values.values())
-        )
+        and any(variable_of(s) in variables for s in d.sources.values())
         for d in present
     )
 

@@ -20,7 +20,7 @@ from kitaru.errors import SecretOwnerError
 from kitaru.naming import MAX_SECRET_BYTES, named, secret_size, visibility_word
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.failures import orphaned
-from kitaru.sync.observe import MIN_SHARED_VALUE, Observed, Target, variable_of
+from kitaru.sync.observe import Observed, Target, variable_of
 from kitaru.sync.sources import Desired, DesiredSecret
 
 # "blocked": the target is orphaned (see Observed.orphaned): apply can write nothing to it.
@@ -366,34 +366,30 @@ def _fed_privately(desired: Desired, plan: SecretPlan) -> bool:
     return bool(_crossing_keys(_private_roads(desired), plan))
 
 
-Roads = tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str]]]
+# Variable -> (private secret, key) it feeds. Sources, never values, decide: comparing
+# values would make plan (and MCP's plan tool) an oracle for whether two values are equal.
+Roads = dict[str, tuple[str, str]]
 
 
 def _private_roads(desired: Desired) -> Roads:
-    """Variable -> (private secret, key), and value -> the same (long enough values)."""
-    by_variable: dict[str, tuple[str, str]] = {}
-    by_value: dict[str, tuple[str, str]] = {}
+    """Each variable that feeds a private secret, and the first such secret and key."""
+    roads: Roads = {}
     for secret in desired.secrets:
         if secret.private and not secret.absent:
             for key, source in secret.sources.items():
-                by_variable.setdefault(variable_of(source), (secret.name, key))
-            for key, value in secret.values.items():
-                if len(value) >= MIN_SHARED_VALUE:  # "1" or "true" may be in both by chance
-                    by_value.setdefault(value, (secret.name, key))
-    return by_variable, by_value
+                roads.setdefault(variable_of(source), (secret.name, key))
+    return roads
 
 
 def _crossing_keys(roads: Roads, plan: SecretPlan) -> list[tuple[str, str, tuple[str, str]]]:
-    """(key, how, (private secret, key)) for each value ``plan`` writes from a private road."""
-    by_variable, by_value = roads
+    """(key, variable, (private secret, key)) for each value ``plan`` writes from a variable
+    that also feeds a private secret."""
     sources = {key.key: key.source for key in plan.keys}
     found = []
-    for key, value in plan.set_values.items():
+    for key in plan.set_values:
         variable = variable_of(sources.get(key) or "")
-        if variable in by_variable:
-            found.append((key, f"${named(variable)}", by_variable[variable]))
-        elif value in by_value:
-            found.append((key, "the same value", by_value[value]))
+        if variable in roads:
+            found.append((key, f"${named(variable)}", roads[variable]))
     return found
 
 
@@ -401,10 +397,10 @@ def private_crossings(
     desired: Desired, plans: list[SecretPlan], user_id: str | None
 ) -> tuple[str, ...]:
     """Writes into a public secret the caller did not create (or whose creator the store
-    does not name) of a value that also feeds a private secret: the same variable, or the
-    same value by any other road. One line per such key, naming both entries."""
+    does not name) of a value whose variable (environment or .env) also feeds a private
+    secret. One line per such key, naming both entries."""
     roads = _private_roads(desired)
-    if not roads[0]:
+    if not roads:
         return ()
     lines = []
     for plan in plans:

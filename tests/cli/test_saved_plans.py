@@ -64,7 +64,7 @@ def test_a_saved_plan_applies_when_nothing_moved(cli: Cli, manifest: Path) -> No
     document = json.loads(plan.read_text())
     assert document["format_version"] == 1
     body = document["body"]
-    assert body["manifest"]["path"] == str(manifest) and body["env_files"] == []
+    assert body["manifest"]["path"] == "secrets.yaml" and body["env_files"] == []  # relative
     by_name = {s["name"]: s for s in body["secrets"]}
     assert by_name["openai-creds"]["action"] == "create" and by_name["openai-creds"]["id"] is None
     db = by_name["db-creds"]
@@ -96,7 +96,7 @@ def test_an_edited_manifest_makes_the_plan_stale(cli: Cli, manifest: Path) -> No
     plan = _saved(cli, manifest)
     manifest.write_text(manifest.read_text() + "# a comment\n")
     reasons = _refused(cli, plan).stderr.splitlines()
-    assert reasons[1:] == [f"  the manifest {manifest} changed after the plan was made"]
+    assert reasons[1:] == ["  the manifest secrets.yaml changed after the plan was made"]
     assert open_store().list_all() == []
 
 

@@ -68,17 +68,18 @@ def test_your_own_public_twin_is_written() -> None:
     assert done.result is not None and done.result.writes == 2
 
 
-def test_another_variable_with_the_same_value_is_the_same_road() -> None:
+def test_sources_decide_never_values() -> None:
+    """Another variable holding the same value is not refused: comparing values would make
+    plan (and MCP's plan tool, which an agent drives) an oracle for equal values."""
     text = TWIN.replace(
         "  - name: deploy\n    keys: [API_TOKEN]\n",
         "  - name: deploy\n    keys: [{key: API_TOKEN, from: COPY}]\n",
     )
     manifest, findings = parse_manifest(text, "secrets.yaml")
     assert manifest is not None, findings
-    env = {"API_TOKEN": CANARY, "COPY": CANARY}
-    with pytest.raises(SecretOwnerError, match="the same value, which feeds private secret"):
-        run(manifest, environ=env, store=_store("bob"))
-    run(manifest, environ={"API_TOKEN": CANARY, "COPY": "public-value"}, store=_store("bob"))
+    for copy in (CANARY, "public-value"):
+        done = run(manifest, environ={"API_TOKEN": CANARY, "COPY": copy}, store=_store("bob"))
+        assert not done.plan.crossings
 
 
 def test_a_hand_made_plan_is_refused_by_apply_too() -> None:
@@ -115,9 +116,7 @@ def worlds(draw: st.DrawFn) -> tuple[str, dict[str, str], list[StoredSecret]]:
             f"    private: {str(private).lower()}",
             f"    keys: [{entries}]",
         ]
-    env = {
-        v: draw(st.sampled_from([f"{CANARY}-{v}", "shared-value-1234"])) for v in ("V1", "V2", "V3")
-    }
+    env = {v: f"{CANARY}-{v}" for v in ("V1", "V2", "V3")}  # sources decide, not values
     stored = []
     for i, (name, private) in enumerate(sorted(seen)):
         if draw(st.booleans()):
