@@ -103,7 +103,7 @@ HOSTILE = st.one_of(
 
 @given(path=HOSTILE, role=st.sampled_from(["manifest", "env"]))
 @settings(
-    max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_a_resealed_plan_naming_any_hostile_path_is_refused_before_reading(
     tree: Path, path: str, role: str
