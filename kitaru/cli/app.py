@@ -51,9 +51,13 @@ for _name, _function, _cls, _settings in _COMMANDS:
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     """kitaru: secrets in ZenML, managed by hand or from a manifest in git."""
+    from kitaru.files_read import one_run
+
+    ctx.with_resource(one_run())  # the files this command reads: it never overwrites them
     if version:
         from kitaru import __version__
 

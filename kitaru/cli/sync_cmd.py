@@ -154,7 +154,8 @@ def apply_command(
         None,
         "--plan",
         help="Apply a plan saved by `plan --out`, only if nothing moved since (else exit 1, "
-        "nothing written). Takes its manifest, .env file, prune and targets from the plan.",
+        "nothing written). Takes its manifest, .env file, prune and targets from the plan; "
+        "-f/--env-file pin the files it must name.",
     ),
     target: list[str] = TARGET_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
@@ -175,8 +176,10 @@ def apply_command(
       kitaru secrets apply --plan plan.json           # made by: plan --out plan.json
       kitaru secrets apply -f secrets.yaml --target db-creds
     """
+    pins: tuple[Path | None, Path | None] | None = None
     if saved is not None:
-        _checked(output, lambda: _plan_decides(ctx, "file", "env_file", "prune", "target"))
+        _checked(output, lambda: _plan_decides(ctx, "prune", "target"))
+        pins = (_checked(output, lambda: _pinned_manifest(ctx, file)), env_file)
     _run(
         file,
         env_file,
@@ -189,21 +192,31 @@ def apply_command(
         target=target,
         saved=saved,
         config=config,
+        pins=pins,
     )
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    return getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+
+
 def _plan_decides(ctx: typer.Context, *names: str) -> None:
-    """With ``--plan``, the plan file says which manifest, .env file, prune and targets."""
-    given = [
-        f"--{name.replace('_', '-')}"
-        for name in names
-        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
-    ]
+    """With ``--plan``, the plan file says which prune and targets (``-f`` and
+    ``--env-file`` only pin the files it may name)."""
+    given = [f"--{name.replace('_', '-')}" for name in names if _given(ctx, name)]
     if given:
         raise KitaruError(
-            f"--plan takes the manifest, .env file, prune and targets from the plan "
-            f"file; drop {', '.join(given)}"
+            f"--plan takes prune and targets from the plan file; drop {', '.join(given)}"
         )
+
+
+def _pinned_manifest(ctx: typer.Context, files: list[Path]) -> Path | None:
+    """The one manifest ``-f`` pins with ``--plan`` (none given: not pinned)."""
+    if not _given(ctx, "file"):
+        return None
+    if len(files) != 1:
+        raise KitaruError("--plan pins one manifest: give -f once (the plan names its own)")
+    return files[0]
 
 
 def _checked(output: SyncFormat, check: Callable[[], T]) -> T:
@@ -270,6 +283,7 @@ def _run(
     out: Path | None = None,
     saved: Path | None = None,
     config: Path | None = None,
+    pins: tuple[Path | None, Path | None] | None = None,
 ) -> None:
     """Parse (done by typer), call the pipeline, render, exit code."""
     from kitaru.sync.pipeline import run
@@ -286,6 +300,7 @@ def _run(
                 max_age=max_age,
                 out=out,
                 saved=saved,
+                pins=pins,
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
                 on_read=_read_progress(),

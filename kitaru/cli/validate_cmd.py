@@ -114,12 +114,17 @@ def schema_command(
         return
     from pathlib import Path
 
+    from kitaru.errors import KitaruError
     from kitaru.naming import shown_path
+    from kitaru.private_file import write_whole
 
     target = Path(write)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_whole(target, text)  # never over the shipped schema it copies
+    except KitaruError as err:
+        typer.echo(f"Error: {err}", err=True)
+        raise typer.Exit(1) from None
     except OSError as err:
         message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
         typer.echo(f"Error: {message}", err=True)

@@ -222,7 +222,11 @@ def _parse(args: Sequence[str]) -> _Parsed | None:
 
 def committed_schema() -> str:
     """The manifest JSON Schema as shipped (tests keep it equal to the generated one)."""
-    return (Path(__file__).resolve().parent.parent / "sync" / SCHEMA_FILE).read_text("utf-8")
+    from kitaru.files_read import noted
+
+    shipped = Path(__file__).resolve().parent.parent / "sync" / SCHEMA_FILE
+    noted(shipped, "the schema kitaru ships")
+    return shipped.read_text("utf-8")
 
 
 def fast_main(args: Sequence[str]) -> int | None:

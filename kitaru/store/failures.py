@@ -96,7 +96,7 @@ VALUES_LOST_MESSAGE = (
 )
 
 
-def orphan_remedy(secret_id: str) -> str:
+def orphan_remedy(secret_id: str, *, absent: bool = False) -> str:
     """What a server admin runs to remove an orphaned secret's row (tried on SQLite with
     zenml 0.98; the same statement suits MySQL/MariaDB, where ZenML also keeps IDs as
     32 hex characters). Only a real UUID is quoted into the SQL: the ID came from the
@@ -108,16 +108,18 @@ def orphan_remedy(secret_id: str) -> str:
     return (
         "a server admin removes its row from ZenML's database with "
         f"DELETE FROM secret WHERE id = '{hex_id}' AND `values` IS NULL; "
-        "then apply creates it"
+        + ("then it is gone, as the manifest declares" if absent else "then apply creates it")
     )
 
 
-def orphaned(secret_id: str) -> str:
-    """The plan's finding for a declared secret a server lists but holds no values for."""
+def orphaned(secret_id: str, *, absent: bool = False) -> str:
+    """The plan's finding for a declared secret a server lists but holds no values for
+    (``absent``: declared ``state: absent``, which no API can bring about either)."""
+    cannot = "delete it" if absent else "write it"
     return (
         "the ZenML server lists this secret but holds no values for it (its creation was "
-        "interrupted) and can neither read, update nor delete it, so apply cannot write it; "
-        + orphan_remedy(secret_id)
+        f"interrupted) and can neither read, update nor delete it, so apply cannot {cannot}; "
+        + orphan_remedy(secret_id, absent=absent)
     )
 
 

@@ -17,12 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeAlias
 
 from kitaru.errors import KitaruError, ManifestError
-from kitaru.sync import saved_plan, several, targets
+from kitaru.files_read import one_run, refuse_own_input
+from kitaru.naming import shown_path
+from kitaru.sync import plan_paths, saved_plan, several, targets
 from kitaru.sync.age import with_age
 from kitaru.sync.apply import ApplyResult, Progress, execute
 from kitaru.sync.observe import Reading, observe
-from kitaru.sync.plan import Plan, make_plan
-from kitaru.sync.sources import Desired, missing_values, resolve
+from kitaru.sync.plan import Plan, crossing_error, make_plan
+from kitaru.sync.plan_paths import for_plan_file
+from kitaru.sync.sources import Desired, env_file_for, missing_values, resolve
 
 if TYPE_CHECKING:
     from kitaru.checks.findings import Finding
@@ -188,6 +191,7 @@ def run(
     on_progress: Progress | None = None,
     on_read: Reading | None = None,
     config: Config | str | Path | None = None,
+    pins: tuple[str | Path | None, str | Path | None] | None = None,
 ) -> Run:
     """Plan a manifest (and apply it when ``apply``); a given ``Plan`` is applied as is.
 
@@ -198,31 +202,94 @@ def run(
     ``on_read`` follows the reads of declared secrets, ``on_progress`` the writes.
     ``config``: the team policy (a ``Config`` or its file; default: the one found walking
     up from the manifest); its errors refuse the run before any store is opened.
+    ``pins``: with ``saved``, the manifest and .env file the caller holds; the plan file
+    must name those very files (either may be None: not pinned).
     """
+    with one_run():  # the files read here are never the file written (``out``)
+        return _run(
+            manifest,
+            apply=apply,
+            env_file=env_file,
+            environ=environ,
+            store=store,
+            prune=prune,
+            dry_run=dry_run,
+            target=target,
+            max_age=max_age,
+            now=now,
+            out=out,
+            saved=saved,
+            on_resolved=on_resolved,
+            on_progress=on_progress,
+            on_read=on_read,
+            config=config,
+            pins=pins,
+        )
+
+
+def _run(
+    manifest: Manifests | Plan,
+    *,
+    apply: bool,
+    env_file: str | Path | None,
+    environ: Mapping[str, str] | None,
+    store: SecretStore | None,
+    prune: bool,
+    dry_run: bool,
+    target: Sequence[str],
+    max_age: timedelta | None,
+    now: datetime | None,
+    out: str | Path | None,
+    saved: str | Path | None,
+    on_resolved: OnResolved | None,
+    on_progress: Progress | None,
+    on_read: Reading | None,
+    config: Config | str | Path | None,
+    pins: tuple[str | Path | None, str | Path | None] | None,
+) -> Run:
     if isinstance(manifest, Plan):
         with opened_store(store) as opened:
             return Run(
                 manifest, execute(manifest, opened, dry_run=dry_run, on_progress=on_progress)
             )
     replay = saved_plan.read(saved) if saved is not None else None
-    if replay is not None:  # the plan file decides what is planned again
+    if replay is not None:  # the plan file decides what is planned again, within limits:
+        # every path it names is checked by the plan-file trust rule before it is read
         manifest, prune, target, max_age = (
-            list(replay.manifests) or replay.manifest,
+            replay.manifest_paths(),
             replay.prune,
             replay.targets,
             replay.max_age,
         )
         env_file = replay.env_file_now()
-    whole, digest, warnings = _loaded(manifest, config, env_file is not None)
+        if pins is not None:  # one pinned file; a plan over several manifests names none
+            single = manifest if isinstance(manifest, (str, Path)) else None
+            plan_paths.pinned(pins[0], single, "manifest", "--file")
+            plan_paths.pinned(pins[1], env_file, ".env file", "--env-file")
     paths = several.as_paths(manifest)
+    if out is not None:  # a plan apply --plan would refuse: none at all
+        for each in paths if paths is not None else [manifest]:
+            if isinstance(each, (str, Path)):
+                for_plan_file(each, "manifest")
+    whole, digest, warnings = _loaded(manifest, config, env_file is not None)
     listed = [str(p) for p in dict.fromkeys(str(p) for p in paths)] if paths else []
+    if out is not None:
+        chosen = env_file_for(whole, env_file)
+        if chosen is not None:
+            for_plan_file(chosen, ".env file")
+    if replay is not None and env_file is None:
+        _no_other_env_file(whole)
     desired = resolve(targets.only(whole, target), env_file=env_file, environ=environ)
+    if out is not None:  # before the store is opened: never over a file just read
+        refuse_own_input(out)
     if on_resolved is not None:
         on_resolved(desired)
     with opened_store(store) as opened:
         pending = make_plan(desired, observe(opened, desired, on_read), prune=prune)
         if pending.missing:  # create-only keys the store lacks, without a value
             raise missing_values(pending.missing, desired.env_file)
+        if pending.crossings:  # a private value bound for another user's public secret
+            raise crossing_error(pending.crossings)
         pending = with_age(targets.scoped(pending, whole, target), now or _now(), max_age)
         if replay is not None:
             replay.check(pending, manifest_sha256=digest, env_file=desired.env_file)
@@ -238,6 +305,16 @@ def run(
             return Run(pending, warnings=warnings)
         result = execute(pending, opened, dry_run=dry_run, on_progress=on_progress)
         return Run(pending, result, warnings)
+
+
+def _no_other_env_file(manifest: Manifest) -> None:
+    """A saved plan that read no .env file is stale once the manifest's ``env_file:``
+    exists: refused before that file is read (which may lie outside the working tree)."""
+    declared = manifest.env_file_path()
+    if declared is not None and declared.is_file():
+        raise saved_plan.StalePlanError(
+            [f"the plan read no .env file, this run would read {shown_path(declared)}"]
+        )
 
 
 def _now() -> datetime:
