@@ -36,7 +36,10 @@ def manifest(tmp_path: Path, text: str, policy: str | None = POLICY) -> Path:
 
 @pytest.mark.usefixtures("no_store")
 @pytest.mark.parametrize("action", ["plan", "apply", "apply --plan"])
-def test_a_policy_error_refuses_before_the_store_opens(tmp_path: Path, action: str) -> None:
+def test_a_policy_error_refuses_before_the_store_opens(
+    tmp_path: Path, action: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a saved plan names files inside the working directory
     path = manifest(tmp_path, BREAKS)
     with pytest.raises(ManifestProblems) as raised:
         if action == "plan":
