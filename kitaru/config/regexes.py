@@ -155,8 +155,20 @@ def _forced(item: tuple[Any, Any], following: tuple[Any, Any] | None) -> bool:
     return not any(_may_match(*body[0], char) for char in chars)
 
 
-def _splits(sequence: Any) -> int:
-    """About how many ways ``sequence`` can split a subject (see the module's text)."""
+def _ignores_case(sequence: Any) -> bool:
+    """Does a ``(?i:...)`` group sit anywhere in ``sequence``?"""
+    for op, arg in _items(sequence):
+        if op == _SUBPATTERN and arg[1] & re.IGNORECASE:
+            return True
+        if any(_ignores_case(child) for child in _children(op, arg)):
+            return True
+    return False
+
+
+def _splits(sequence: Any, forcing: bool = True) -> int:
+    """About how many ways ``sequence`` can split a subject (see the module's text).
+    ``forcing``: whether a stop may count as forced (not under IGNORECASE, whose Unicode
+    folding lets the Kelvin sign match "k" and "K")."""
     total = 1
     items = _items(sequence)
     for index, (op, arg) in enumerate(items):
@@ -164,15 +176,15 @@ def _splits(sequence: Any) -> int:
         factor = 1
         if op in _REPEATS:
             low, high = arg[0], min(arg[1], MAX_SUBJECT + 1)
-            if not _forced((op, arg), following):
+            if not (forcing and _forced((op, arg), following)):
                 factor = max(high - low, 0) + 1
             if not _separated(arg[2]):  # the separated form's inner split is forced
-                factor *= _splits(arg[2])
+                factor *= _splits(arg[2], forcing)
         elif op == _BRANCH:
-            factor = sum(_splits(child) for child in _children(op, arg))
+            factor = sum(_splits(child, forcing) for child in _children(op, arg))
         else:
             for child in _children(op, arg):
-                factor *= _splits(child)
+                factor *= _splits(child, forcing)
         total = min(total * factor, MAX_SPLITS + 1)
     return total
 
@@ -184,7 +196,8 @@ def compile_safe(text: str) -> re.Pattern[str]:
     compiled = re.compile(text)
     parsed = _sre.parse(text)
     _check(parsed)
-    if _splits(parsed) > MAX_SPLITS:
+    forcing = not (parsed.state.flags & re.IGNORECASE or _ignores_case(parsed))
+    if _splits(parsed, forcing) > MAX_SPLITS:
         # choices in a row multiply: the engine may try each combination before failing
         raise UnsafePattern(
             "too many ways to split a name (optional parts, alternations and repetitions "

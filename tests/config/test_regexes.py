@@ -45,6 +45,9 @@ def test_common_team_patterns_are_accepted(pattern: str) -> None:
         ("a?" * 24 + "a" * 24, "too many ways to split"),
         ("(?:a|aa)" * 28 + "b", "too many ways to split"),
         ("(?=[a-z]*[a-z]*[a-z]*[a-z]*x)", "too many ways to split"),
+        # under IGNORECASE the Kelvin sign matches "k" and "K": no stop is forced
+        ("(?i)" + "\u212a*K" * 8, "too many ways to split"),
+        ("(?i:" + "\u212a*K" * 8 + ")", "too many ways to split"),
     ],
 )
 def test_patterns_that_can_backtrack_exponentially_are_refused(pattern: str, why: str) -> None:
