@@ -115,7 +115,7 @@ def _separated(body: Any) -> bool:
     return True
 
 
-def _check(sequence: Any) -> None:
+def _check(sequence: Any, forcing: bool = True) -> None:
     for op, arg in _items(sequence):
         if op in _GROUPREFS:
             raise UnsafePattern("backreferences are not allowed")
@@ -126,13 +126,13 @@ def _check(sequence: Any) -> None:
                     "an alternation inside a repetition can take exponential time; "
                     "use a character class or list the whole names"
                 )
-            if _has(body, _REPEATS) and not _separated(body):
+            if _has(body, _REPEATS) and not (forcing and _separated(body)):
                 raise UnsafePattern(
                     "a repetition inside a repetition, such as (a+)+, can take exponential "
                     "time; write it without nesting (or as (_[A-Z0-9]+)*)"
                 )
         for child in _children(op, arg):
-            _check(child)
+            _check(child, forcing)
 
 
 def _chars(op: Any, arg: Any) -> list[int] | None:
@@ -195,8 +195,10 @@ def compile_safe(text: str) -> re.Pattern[str]:
         raise UnsafePattern(f"longer than {MAX_PATTERN} characters")
     compiled = re.compile(text)
     parsed = _sre.parse(text)
-    _check(parsed)
+    # Under IGNORECASE Unicode folding lets one character match another ("\u212a", the
+    # Kelvin sign, matches "k" and "K"): no separator or stop is provably unique then.
     forcing = not (parsed.state.flags & re.IGNORECASE or _ignores_case(parsed))
+    _check(parsed, forcing)
     if _splits(parsed, forcing) > MAX_SPLITS:
         # choices in a row multiply: the engine may try each combination before failing
         raise UnsafePattern(
