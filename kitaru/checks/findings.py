@@ -100,5 +100,12 @@ class Finding:
         }
 
     def render(self) -> str:
+        """``path:line:col: CODE message`` for a terminal. The path is a file's name as
+        found (a ``manifests`` glob finds names a pull request chose): its control
+        characters are shown escaped, never sent to the terminal."""
+        from kitaru.safe_text import for_terminal
+
         label = "" if self.severity is Severity.error else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
+        return for_terminal(
+            f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
+        )

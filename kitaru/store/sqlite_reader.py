@@ -111,7 +111,10 @@ def eligible_database(
             raise NotEligible("encrypted secrets")
     if store.get("backup_secrets_store"):
         raise NotEligible("a backup secrets store is configured")
-    path = Path(url[len(_SQLITE_PREFIX) :].split("?", 1)[0])
+    if any(char in url for char in "?#%"):
+        # SQLAlchemy reads a query, and may unquote escapes: the file may not be this one
+        raise NotEligible("a SQLite URL with a query or escapes")
+    path = Path(url[len(_SQLITE_PREFIX) :])
     if not path.is_absolute() or not path.is_file():
         raise NotEligible("no database file")
     return path
@@ -239,7 +242,10 @@ class SqliteReader:
 def _values(stored: object) -> dict[str, str | None]:
     """ZenML's SQL secrets store: base64 of a JSON object of strings (no encryption)."""
     if isinstance(stored, str):
-        stored = stored.encode("ascii", "replace")
+        try:
+            stored = stored.encode("ascii")
+        except UnicodeEncodeError:  # ZenML's b64decode refuses it; "replace" would not
+            raise Unsure("values ZenML cannot decode either") from None
     if not isinstance(stored, bytes) or not stored:
         raise Unsure("values missing or of another type")  # ZenML's path explains it
     try:

@@ -60,6 +60,18 @@ def both(cli: Cli, *args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def test_a_listed_manifest_named_with_controls_is_shown_escaped(repo: Path, cli: Cli) -> None:
+    """A pull request names the folder; the glob finds it; the terminal must not obey it."""
+    hostile = repo / "teams" / "x\x1b]0;owned\x07\n::error::forged"
+    hostile.mkdir()
+    (hostile / "secrets.yaml").write_text(OTHER)
+    code, out, err = both(cli, "validate")
+    assert code == 1
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert not any(line.startswith("::") for line in out.splitlines())
+    assert "teams/x\\x1b]0;owned\\x07\\x0a:\\x3aerror:\\x3aforged/secrets.yaml:3:11: KS106" in out
+
+
 def test_no_files_checks_every_listed_manifest_with_the_team_rules(repo: Path, cli: Cli) -> None:
     code, out, err = both(cli, "validate")
     assert code == 1

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import subprocess
+import sys
 
-from kitaru.config.globs import name_matches, path_matches
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kitaru.config.globs import _glob_match, name_matches, path_matches
 
 
 @pytest.mark.parametrize(
@@ -29,3 +35,38 @@ def test_path_globs(pattern: str, path: str, matches: bool) -> None:
 def test_name_globs_are_case_sensitive() -> None:
     assert name_matches("*-prod", "db-prod")
     assert not name_matches("*-prod", "db-PROD")
+
+
+def _reference(pattern: str, path: str) -> bool:
+    """The globs' meaning as a regex (backtracking: only for short test inputs)."""
+    pieces = {"**/": "(?:[^/]*/)*", "**": ".*", "*": "[^/]*", "?": "[^/]"}
+    regex = "".join(
+        pieces.get(part, re.escape(part)) for part in re.findall(r"\*\*/|\*\*|.", pattern)
+    )
+    return re.fullmatch(regex, path, re.DOTALL) is not None
+
+
+@given(
+    st.text(alphabet="ab/*?", max_size=10),
+    st.text(alphabet="ab/", max_size=12),
+)
+def test_path_glob_automaton_means_what_the_regex_meant(pattern: str, path: str) -> None:
+    assert _glob_match(pattern, path) is _reference(pattern, path)
+
+
+HOSTILE = [
+    ("*a*a*a*a*a*a*b", "a" * 250),
+    ("**a**a**a**a**a**a**b", "a" * 250),
+    ("**/" * 8 + "x", "a/" * 120),
+]
+
+
+def test_hostile_globs_finish() -> None:
+    """A pull request controls both the per-file-ignores glob and the file's name. As a
+    backtracking regex the first did not finish in 20 s against 80 a's; run in a child
+    with a deadline so a regression fails instead of hanging the suite."""
+    code = (
+        "from kitaru.config.globs import path_matches\n"
+        f"assert not any(path_matches(p, s) for p, s in {HOSTILE!r})\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=20)

@@ -18,6 +18,9 @@ from kitaru.config.regexes import MAX_SUBJECT, UnsafePattern, compile_safe, full
         "(?:-[a-z]+)*",
         "(a|b)*c",  # single characters: the parser makes it a class
         "APP_.*",
+        "[a-z]+_[a-z]+_[a-z]+_[a-z]+",  # each stop is forced by the "_" after it
+        "[^_]*_[^_]*_[^_]*",
+        "(?:prod|staging|dev)-[a-z0-9]+(?:-[a-z0-9]+)*",
     ],
 )
 def test_common_team_patterns_are_accepted(pattern: str) -> None:
@@ -35,7 +38,17 @@ def test_common_team_patterns_are_accepted(pattern: str) -> None:
         ("(a|aa)+", "an alternation inside a repetition"),
         ("(\\w+)-\\1", "backreferences are not allowed"),
         ("A" * 257, "longer than 256 characters"),
-        ("a*a*a*a*a*b", "more than 4 repetitions"),
+        ("a*a*a*a*a*b", "too many ways to split"),
+        ("[a-z]*[a-z]*[a-z]*x", "too many ways to split"),  # cubic in the name's length
+        (".*_.*_.*", "too many ways to split"),  # .* can match the "_"
+        # no repetition of more than one, yet exponential in the pattern's own length:
+        ("a?" * 24 + "a" * 24, "too many ways to split"),
+        ("(?:a|aa)" * 28 + "b", "too many ways to split"),
+        ("(?=[a-z]*[a-z]*[a-z]*[a-z]*x)", "too many ways to split"),
+        # under IGNORECASE the Kelvin sign matches "k" and "K": no stop is forced
+        ("(?i)" + "\u212a*K" * 8, "too many ways to split"),
+        ("(?i:" + "\u212a*K" * 8 + ")", "too many ways to split"),
+        ("(?i)(k\u212a+)*", "a repetition inside a repetition"),  # k^36! took 2.7 s
     ],
 )
 def test_patterns_that_can_backtrack_exponentially_are_refused(pattern: str, why: str) -> None:
@@ -54,3 +67,12 @@ def test_full_match_needs_the_whole_subject_and_skips_overlong_ones() -> None:
     assert not full_match(pattern, "ABCd")
     assert full_match(pattern, "A" * MAX_SUBJECT)
     assert not full_match(pattern, "A" * (MAX_SUBJECT + 1))
+
+
+@pytest.mark.parametrize(
+    "pattern", ["a?" * 40 + "a" * 40, "(?:a|aa)" * 30 + "b", "(a*)?(a*)?(a*)?x"]
+)
+def test_choices_outside_repetitions_are_counted(pattern: str) -> None:
+    """These slipped past a count of * and +: a?{40}a{40} did not finish matching 41 a's."""
+    with pytest.raises(UnsafePattern, match="too many ways to split"):
+        compile_safe(pattern)

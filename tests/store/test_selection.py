@@ -12,6 +12,7 @@ import pytest
 import kitaru
 from kitaru.errors import StoreError, StoreUnreachableError
 from kitaru.store import close_open_stores, compat, open_store
+from kitaru.store.embedded import EmbeddedStore
 from kitaru.store.selection import ServerStore, client_choice
 from kitaru.store.zenml_client import ZenMLClientStore
 from tests.conftest import Cli
@@ -40,7 +41,7 @@ def test_client_choice_rejects_typos() -> None:
 
 
 def test_choice_needs_no_network(clean_env: pytest.MonkeyPatch) -> None:
-    assert isinstance(open_store(), ZenMLClientStore)  # nothing configured: embedded
+    assert isinstance(open_store(), EmbeddedStore)  # nothing configured: embedded
     for name, value in SERVER.items():
         clean_env.setenv(name, value)
     store = open_store()

@@ -30,6 +30,7 @@ from kitaru.store.sqlite_reader import (
     TESTED_REVISIONS,
     NotEligible,
     SqliteReader,
+    Unsure,
     eligible_database,
     installed_zenml_version,
 )
@@ -237,6 +238,10 @@ CONFIG_CHANGES: dict[str, Callable[[dict[str, Any]], None]] = {
     "config of another version": lambda c: c.update(version="0.1.0"),
     "no store": lambda c: c.pop("store"),
     "a missing file": lambda c: c["store"].update(url="sqlite:////nonexistent/zenml.db"),
+    "a url with a query": lambda c: c["store"].update(url=c["store"]["url"] + "?timeout=1"),
+    "a url with escapes": lambda c: c["store"].update(
+        url=c["store"]["url"].replace("zenml.db", "zenml%2Edb")
+    ),
 }
 
 
@@ -296,6 +301,19 @@ def test_values_decode_as_zenml_encodes_them(database: Path) -> None:
     encoded = base64.b64encode(json.dumps({"K": 'ü\n"x'}).encode()).decode()
     _execute(database, 'UPDATE secret SET "values" = ? WHERE name = ?', encoded, "first")
     assert kitaru.get_secret("first").values == {"K": 'ü\n"x'}
+
+
+def test_values_with_a_character_zenml_cannot_decode_take_its_path(database: Path) -> None:
+    """b64decode skips a "?" but refuses an "é": the reader must not decode what ZenML won't."""
+    encoded = base64.b64encode(json.dumps({"K": "v"}).encode()).decode()
+    _execute(database, 'UPDATE secret SET "values" = ? WHERE name = ?', "é" + encoded, "first")
+    reader = SqliteReader(eligible_database())
+    try:
+        (ref,) = reader.find("first")
+        with pytest.raises(Unsure):
+            reader.get(ref.id)
+    finally:
+        reader.close()
 
 
 @pytest.fixture(autouse=True)
