@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -84,6 +85,27 @@ def test_zsh_takes_prompt4_from_the_environment_as_ps4() -> None:
     )
     assert "planted> true" in done.stderr
     assert steering_reason("PROMPT4") is not None
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_runs_readnullcmd_from_the_environment(tmp_path: Path) -> None:
+    planted = tmp_path / "planted"
+    planted.write_text("#!/bin/sh\necho planted-ran\n")
+    planted.chmod(0o755)
+    env = {"PATH": os.environ["PATH"], "READNULLCMD": str(planted)}
+    script = f"< {tmp_path / 'planted'}"
+    done = subprocess.run(["zsh", "-f", "-c", script], env=env, capture_output=True, text=True)
+    assert done.stdout == "planted-ran\n"
+    assert steering_reason("READNULLCMD") and steering_reason("NULLCMD")
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_autoloads_functions_from_fish_function_path(tmp_path: Path) -> None:
+    (tmp_path / "git.fish").write_text("function git; echo planted-ran; end\n")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "fish_function_path": str(tmp_path)}
+    done = subprocess.run(["fish", "-c", "git --version"], env=env, capture_output=True, text=True)
+    assert done.stdout == "planted-ran\n"
+    assert steering_reason("fish_function_path") is not None
 
 
 @pytest.mark.parametrize("key", CREDENTIALS)
