@@ -69,6 +69,11 @@ def allowed_keys(keys: Iterable[str] | str | None) -> frozenset[str]:
     """
     if keys is None:
         return frozenset()
+    if isinstance(keys, (bytes, bytearray)) or not isinstance(keys, (str, Iterable)):
+        raise UsageError(
+            f"--allow-key (allow_keys=) takes exact key names ({KEY_RULE}), one or a list; "
+            f"{shown(keys)} is neither"
+        )
     given = [keys] if isinstance(keys, str) else list(keys)
     for key in given:
         if not isinstance(key, str) or not is_valid_key(key):

@@ -99,6 +99,13 @@ def test_allow_keys_takes_exact_key_names_only(allowed: object) -> None:
         merge([SecretValues("s", {"LD_PRELOAD": CANARY})], allow_keys=[allowed])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("given", [True, 1, b"LD_PRELOAD", 2.5])
+def test_allow_keys_that_is_neither_a_name_nor_names_is_one_clear_error(given: object) -> None:
+    # allow_keys=True ("let everything through") must not pass, nor end in a TypeError.
+    with pytest.raises(UsageError, match="exact key names"):
+        merge([SecretValues("s", {"LD_PRELOAD": CANARY})], allow_keys=given)  # type: ignore[arg-type]
+
+
 def test_a_single_string_is_one_allowed_key() -> None:
     assert merge([SecretValues("s", {"PATH": "/x"})], allow_keys="PATH") == {"PATH": "/x"}
 
