@@ -9,12 +9,16 @@ name secrets and keys (through ``naming.shown``), never values.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from kitaru.errors import KitaruError, UsageError
 from kitaru.naming import KEY_RULE, is_valid_key, named, shown
 from kitaru.programs.steering_keys import steering
+
+# Windows reads environment names in any case (`Path` is `PATH`, `pythonpath` is PYTHONPATH).
+ENVIRONMENT_IGNORES_CASE = sys.platform == "win32"
 
 # What `--no-inherit` keeps of the caller's environment: enough to find and run a program.
 KEPT_WITHOUT_INHERIT = ("PATH", "HOME")
@@ -84,8 +88,8 @@ def allowed_keys(keys: Iterable[str] | str | None) -> frozenset[str]:
     return frozenset(given)
 
 
-def _refuse_steering(secret: SecretValues, allowed: frozenset[str]) -> None:
-    found = steering(secret.values, allowed)
+def _refuse_steering(secret: SecretValues, allowed: frozenset[str], any_case: bool) -> None:
+    found = steering(secret.values, allowed, any_case=any_case)
     if not found:
         return
     key, reason = found[0]
@@ -103,17 +107,19 @@ def merge(
     *,
     override: bool = False,
     allow_keys: Iterable[str] | str | None = (),
+    any_case: bool = ENVIRONMENT_IGNORES_CASE,
 ) -> dict[str, str]:
     """Every key of every secret, in order. A key two secrets provide is an error naming
     both, unless ``override``: then the later secret wins. A key that changes how programs
     start (``steering_keys``) is an error naming the secret and the key, unless it is one
-    of ``allow_keys`` (exact names)."""
+    of ``allow_keys`` (exact names). Where the environment ignores case (``any_case``,
+    Windows), a key steers when its upper case does (``Path``)."""
     allowed = allowed_keys(allow_keys)
     merged: dict[str, str] = {}
     origin: dict[str, str] = {}
     for secret in secrets:
         _check(secret)
-        _refuse_steering(secret, allowed)
+        _refuse_steering(secret, allowed, any_case)
         for key in sorted(secret.values):
             if key in merged and not override:
                 raise KeyCollisionError(

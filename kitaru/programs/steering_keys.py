@@ -338,9 +338,19 @@ def steering_reason(key: str) -> str | None:
     return None  # pragma: no cover - _may_steer said one pattern matches
 
 
-def steering(keys: Iterable[str], allowed: Iterable[str] = ()) -> list[tuple[str, str]]:
+def _reason(key: str, any_case: bool) -> str | None:
+    reason = steering_reason(key)
+    if reason is None and any_case and key != key.upper():
+        reason = steering_reason(key.upper())
+    return reason
+
+
+def steering(
+    keys: Iterable[str], allowed: Iterable[str] = (), *, any_case: bool = False
+) -> list[tuple[str, str]]:
     """(key, reason) for each of ``keys`` that steers programs and is not in ``allowed``
-    (exact names, as the user typed them), sorted by key."""
+    (exact names, as the user typed them), sorted by key. ``any_case``: the environment
+    ignores case (Windows: ``Path`` is ``PATH``), so a key steers if its upper case does."""
     let_through = set(allowed)
-    found = ((key, steering_reason(key)) for key in sorted(set(keys)) if key not in let_through)
+    found = ((key, _reason(key, any_case)) for key in sorted(set(keys)) if key not in let_through)
     return [(key, reason) for key, reason in found if reason is not None]

@@ -106,6 +106,18 @@ def test_allow_keys_that_is_neither_a_name_nor_names_is_one_clear_error(given: o
         merge([SecretValues("s", {"LD_PRELOAD": CANARY})], allow_keys=given)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("key", ["Path", "path", "pythonpath", "Bash_Env", "git_ssh_command"])
+def test_where_the_environment_ignores_case_any_case_of_a_steering_key_is_refused(
+    key: str,
+) -> None:
+    # On Windows `Path` is PATH: the case-sensitive list alone would let it through.
+    secret = [SecretValues("team", {key: CANARY})]
+    assert merge(secret, any_case=False) == {key: CANARY}
+    with pytest.raises(SteeringKeyError, match=key):
+        merge(secret, any_case=True)
+    assert merge(secret, any_case=True, allow_keys=[key]) == {key: CANARY}
+
+
 def test_a_single_string_is_one_allowed_key() -> None:
     assert merge([SecretValues("s", {"PATH": "/x"})], allow_keys="PATH") == {"PATH": "/x"}
 
