@@ -88,12 +88,19 @@ def allowed_keys(keys: Iterable[str] | str | None) -> frozenset[str]:
     return frozenset(given)
 
 
+# The other refused keys a refusal names, so one run tells what to review.
+_NAMED_AT_MOST = 5
+
+
 def _refuse_steering(secret: SecretValues, allowed: frozenset[str], any_case: bool) -> None:
     found = steering(secret.values, allowed, any_case=any_case)
     if not found:
         return
     key, reason = found[0]
-    more = f" (and {len(found) - 1} more such key(s))" if len(found) > 1 else ""
+    others = [named(other) for other, _ in found[1:]]
+    if len(others) > _NAMED_AT_MOST:
+        others[_NAMED_AT_MOST:] = [f"{len(others) - _NAMED_AT_MOST} more"]
+    more = f" (so do {', '.join(others)})" if others else ""
     raise SteeringKeyError(
         f"secret {shown(secret.name)}: key {shown(key)} changes how programs start: "
         f"{reason}{more}; refused, since whoever can write the secret would steer your "

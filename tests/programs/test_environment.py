@@ -118,6 +118,15 @@ def test_where_the_environment_ignores_case_any_case_of_a_steering_key_is_refuse
     assert merge(secret, any_case=True, allow_keys=[key]) == {key: CANARY}
 
 
+def test_a_refusal_names_the_other_steering_keys_so_one_run_shows_them_all() -> None:
+    planted = {f"LD_{n}": CANARY for n in "ABCDEFGH"} | {"PATH": CANARY, "API_KEY": CANARY}
+    with pytest.raises(SteeringKeyError) as caught:
+        merge([SecretValues("team", planted)])
+    message = str(caught.value)
+    assert "key 'LD_A'" in message and "(so do LD_B, LD_C, LD_D, LD_E, LD_F, 3 more)" in message
+    assert CANARY not in message and "API_KEY" not in message and "\n" not in message
+
+
 def test_a_single_string_is_one_allowed_key() -> None:
     assert merge([SecretValues("s", {"PATH": "/x"})], allow_keys="PATH") == {"PATH": "/x"}
 
