@@ -46,6 +46,7 @@ STEERING_KEYS: tuple[tuple[str, str], ...] = (
     ("PS4", f"bash expands it for every traced command: it {_SHELL_RUNS}"),
     ("PS3", f"a shell expands it as the prompt of `select`: it {_SHELL_RUNS}"),
     ("PROMPT", f"zsh takes it as PS1: it {_SHELL_RUNS}"),
+    ("prompt", f"zsh takes it as PS1 (zsh reads this lowercase name too): it {_SHELL_RUNS}"),
     ("PROMPT2", f"zsh takes it as PS2: it {_SHELL_RUNS}"),
     ("PROMPT3", f"zsh takes it as PS3: it {_SHELL_RUNS}"),
     ("PROMPT4", f"zsh takes it as PS4 (expanded for every traced command): it {_SHELL_RUNS}"),

@@ -32,7 +32,7 @@ DOCUMENTED = [
 # Found missing by the attack on the first list: each runs code, picks the code that runs,
 # or is another shell's name for a prompt already on the list.
 RUN_CODE_TOO = [
-    "PROMPT", "PROMPT4", "RPROMPT", "RPS1", "SPROMPT", "PS3", "FCEDIT", "TAR_OPTIONS",
+    "PROMPT", "prompt", "PROMPT4", "RPROMPT", "RPS1", "SPROMPT", "PS3", "FCEDIT", "TAR_OPTIONS",
     "ZIPOPT", "MANOPT", "PSQLRC", "PSQL_PAGER", "SYSTEMD_PAGER", "SUDO_EDITOR", "GH_PAGER",
     "GH_EDITOR", "GH_BROWSER", "KUBE_EDITOR", "SYSTEM_WGETRC", "DBUS_SESSION_BUS_ADDRESS",
     "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "PYTEST_ADDOPTS", "PYTEST_PLUGINS",
