@@ -21,11 +21,15 @@ from kitaru.programs.environment import SecretValues, merge
 SECRETS = [SecretValues(f"s{i}", {f"APP_{i}_KEY_{j}": "v" for j in range(100)}) for i in range(10)]
 
 
-def _no_check(keys: Iterable[str], allowed: Iterable[str] = ()) -> list[tuple[str, str]]:
+def _no_check(
+    keys: Iterable[str], allowed: Iterable[str] = (), *, any_case: bool = False
+) -> list[tuple[str, str]]:
     return []
 
 
-def _loop(keys: Iterable[str], allowed: Iterable[str] = ()) -> list[tuple[str, str]]:
+def _loop(
+    keys: Iterable[str], allowed: Iterable[str] = (), *, any_case: bool = False
+) -> list[tuple[str, str]]:
     found = []
     for key in keys:
         for pattern, reason in steering_keys.STEERING_KEYS:

@@ -99,6 +99,34 @@ def test_allow_keys_takes_exact_key_names_only(allowed: object) -> None:
         merge([SecretValues("s", {"LD_PRELOAD": CANARY})], allow_keys=[allowed])  # type: ignore[list-item]
 
 
+@pytest.mark.parametrize("given", [True, 1, b"LD_PRELOAD", 2.5])
+def test_allow_keys_that_is_neither_a_name_nor_names_is_one_clear_error(given: object) -> None:
+    # allow_keys=True ("let everything through") must not pass, nor end in a TypeError.
+    with pytest.raises(UsageError, match="exact key names"):
+        merge([SecretValues("s", {"LD_PRELOAD": CANARY})], allow_keys=given)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("key", ["Path", "path", "pythonpath", "Bash_Env", "git_ssh_command"])
+def test_where_the_environment_ignores_case_any_case_of_a_steering_key_is_refused(
+    key: str,
+) -> None:
+    # On Windows `Path` is PATH: the case-sensitive list alone would let it through.
+    secret = [SecretValues("team", {key: CANARY})]
+    assert merge(secret, any_case=False) == {key: CANARY}
+    with pytest.raises(SteeringKeyError, match=key):
+        merge(secret, any_case=True)
+    assert merge(secret, any_case=True, allow_keys=[key]) == {key: CANARY}
+
+
+def test_a_refusal_names_the_other_steering_keys_so_one_run_shows_them_all() -> None:
+    planted = {f"LD_{n}": CANARY for n in "ABCDEFGH"} | {"PATH": CANARY, "API_KEY": CANARY}
+    with pytest.raises(SteeringKeyError) as caught:
+        merge([SecretValues("team", planted)])
+    message = str(caught.value)
+    assert "key 'LD_A'" in message and "(so do LD_B, LD_C, LD_D, LD_E, LD_F, 3 more)" in message
+    assert CANARY not in message and "API_KEY" not in message and "\n" not in message
+
+
 def test_a_single_string_is_one_allowed_key() -> None:
     assert merge([SecretValues("s", {"PATH": "/x"})], allow_keys="PATH") == {"PATH": "/x"}
 

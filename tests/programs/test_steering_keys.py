@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 
@@ -24,12 +29,32 @@ DOCUMENTED = [
     "NPM_CONFIG_REGISTRY", "PIP_INDEX_URL", "HOME", "XDG_CONFIG_HOME", "LESSOPEN",
 ]  # fmt: skip
 
+# Found missing by the attack on the first list: each runs code, picks the code that runs,
+# or is another shell's name for a prompt already on the list.
+RUN_CODE_TOO = [
+    "PROMPT", "prompt", "PROMPT4", "RPROMPT", "RPS1", "SPROMPT", "PS3", "FCEDIT", "TAR_OPTIONS",
+    "ZIPOPT", "MANOPT", "PSQLRC", "PSQL_PAGER", "SYSTEMD_PAGER", "SUDO_EDITOR", "GH_PAGER",
+    "GH_EDITOR", "GH_BROWSER", "KUBE_EDITOR", "SYSTEM_WGETRC", "DBUS_SESSION_BUS_ADDRESS",
+    "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "PYTEST_ADDOPTS", "PYTEST_PLUGINS",
+    "COVERAGE_PROCESS_START", "COVERAGE_RCFILE", "MPLBACKEND", "TCLLIBPATH",
+    "JULIA_DEPOT_PATH", "GOROOT", "GOWORK", "GOPRIVATE", "CGO_LDFLAGS",
+    "CARGO_BUILD_RUSTC_WRAPPER", "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
+    "CARGO_REGISTRIES_MINE_CREDENTIAL_PROVIDER", "CARGO_REGISTRIES_MINE_INDEX",
+    "CARGO_HTTP_CAINFO", "RUSTC_WORKSPACE_WRAPPER", "RUSTFLAGS", "RUSTUP_TOOLCHAIN",
+    "GRADLE_USER_HOME", "SBT_OPTS", "YARN_YARN_PATH", "YARN_RC_FILENAME",
+    "COREPACK_NPM_REGISTRY", "TF_CLI_CONFIG_FILE", "TF_PLUGIN_CACHE_DIR",
+    "TF_CLI_ARGS_apply", "HELM_PLUGINS", "ANSIBLE_CONFIG", "ANSIBLE_CALLBACK_PLUGINS",
+    "ANSIBLE_VAULT_PASSWORD_FILE", "CLOUDSDK_PYTHON", "DOCKER_CONTEXT", "DOCKER_CERT_PATH",
+]  # fmt: skip
+
 # Credentials people keep in secrets: never in the way.
 CREDENTIALS = [
     "OPENAI_API_KEY", "GITHUB_TOKEN", "GH_TOKEN", "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "DATABASE_URL", "DB_PASSWORD", "NPM_TOKEN",
     "CARGO_REGISTRY_TOKEN", "ANTHROPIC_API_KEY", "HF_TOKEN", "SLACK_WEBHOOK_URL",
     "GOOGLE_APPLICATION_CREDENTIALS", "PYPI_TOKEN", "TOKEN", "API_KEY", "GITHUB_APP_ID",
+    "TF_VAR_db_password", "CARGO_REGISTRIES_MINE_TOKEN", "YARN_NPM_AUTH_TOKEN",
+    "DOCKER_PASSWORD", "DOCKER_USERNAME", "HELM_KUBETOKEN", "PGPASSWORD", "PROMPT_TEMPLATE",
 ]  # fmt: skip
 
 
@@ -44,6 +69,43 @@ def test_every_entry_has_a_pattern_and_a_reason_once() -> None:
 @pytest.mark.parametrize("key", DOCUMENTED)
 def test_the_documented_keys_are_on_the_list(key: str) -> None:
     assert steering_reason(key) is not None
+
+
+@pytest.mark.parametrize("key", RUN_CODE_TOO)
+def test_keys_that_run_code_the_first_list_missed_are_on_it(key: str) -> None:
+    assert steering_reason(key) is not None
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_takes_prompt4_from_the_environment_as_ps4() -> None:
+    # PS4 was on the list; zsh's own name for it was not (a real zsh, traced).
+    env = {"PATH": os.environ["PATH"], "PROMPT4": "planted> "}
+    done = subprocess.run(
+        ["zsh", "-f", "-x", "-c", "true"], env=env, capture_output=True, text=True, check=False
+    )
+    assert "planted> true" in done.stderr
+    assert steering_reason("PROMPT4") is not None
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_runs_readnullcmd_from_the_environment(tmp_path: Path) -> None:
+    planted = tmp_path / "planted"
+    planted.write_text("#!/bin/sh\necho planted-ran\n")
+    planted.chmod(0o755)
+    env = {"PATH": os.environ["PATH"], "READNULLCMD": str(planted)}
+    script = f"< {tmp_path / 'planted'}"
+    done = subprocess.run(["zsh", "-f", "-c", script], env=env, capture_output=True, text=True)
+    assert done.stdout == "planted-ran\n"
+    assert steering_reason("READNULLCMD") and steering_reason("NULLCMD")
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_autoloads_functions_from_fish_function_path(tmp_path: Path) -> None:
+    (tmp_path / "git.fish").write_text("function git; echo planted-ran; end\n")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "fish_function_path": str(tmp_path)}
+    done = subprocess.run(["fish", "-c", "git --version"], env=env, capture_output=True, text=True)
+    assert done.stdout == "planted-ran\n"
+    assert steering_reason("fish_function_path") is not None
 
 
 @pytest.mark.parametrize("key", CREDENTIALS)
