@@ -17,7 +17,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-pytest_plugins = ["tests.server.fixtures"]  # the real ZenML server behind kitaru_env[server]
+pytest_plugins = [
+    "tests.isolation",  # no process state leaks from one test to the next
+    "tests.server.fixtures",  # the real ZenML server behind kitaru_env[server]
+]
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
