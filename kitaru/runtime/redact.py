@@ -33,6 +33,8 @@ _installed = False
 _previous_factory: Callable[..., logging.LogRecord] | None = None
 _our_factory: Callable[..., logging.LogRecord] | None = None
 
+# Longer messages of kitaru's are masked whole: the boundary check below tries every position.
+OWN_MESSAGE_LIMIT = 4096
 # kitaru's own source files: only their log calls have a template known to be fixed text.
 _OWN_CODE = os.path.normcase(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))) + os.sep
 # One printf conversion as ``str % args`` reads it (``*`` widths are left to the fallback).
@@ -175,7 +177,9 @@ def _redact_own_message(
         pieces = _pieces(record.msg, record.args)
     except Exception:
         return None
-    if pieces is None or "".join(text for text, _ in pieces) != message:
+    if pieces is None or len(message) > OWN_MESSAGE_LIMIT:
+        return None
+    if "".join(text for text, _ in pieces) != message:
         return None
     pieces = [(text if fixed else redact(text), fixed) for text, fixed in pieces]
     masked = "".join(text for text, _ in pieces)

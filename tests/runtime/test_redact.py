@@ -15,6 +15,7 @@ import kitaru
 from kitaru.runtime.redact import (
     MASK,
     MIN_LENGTH,
+    OWN_MESSAGE_LIMIT,
     forget_values,
     redact,
     redact_record,
@@ -195,3 +196,9 @@ def test_kitaru_log_calls_have_fixed_templates() -> None:
 def test_a_kitaru_message_without_arguments_is_all_fixed_text() -> None:
     remember_values(["False"])
     assert own_record("use private=False", ()) == "use private=False"
+
+
+def test_a_long_kitaru_message_is_masked_whole() -> None:
+    remember_values(["False"])
+    long_name = "n" * OWN_MESSAGE_LIMIT
+    assert own_record("private=False %s", (long_name,)) == f"private={MASK} {long_name}"
