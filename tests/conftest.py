@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 pytest_plugins = [
+    "pytester",  # tests/test_isolation.py runs sessions of its own
     "tests.isolation",  # no process state leaks from one test to the next
     "tests.server.fixtures",  # the real ZenML server behind kitaru_env[server]
 ]

@@ -72,6 +72,15 @@ def _restore_signals(saved: dict[int, Any]) -> None:
             signal.signal(signo, disposition)
 
 
+def _restore_streams(saved: dict[logging.StreamHandler[Any], Any]) -> None:
+    """Handlers that existed before the test write where they did (kitaru moves ZenML's
+    console handler to stderr while it opens a store, for good in the console script)."""
+    for handler, stream in saved.items():
+        if handler.stream is not stream and not getattr(stream, "closed", False):
+            with handler.lock or _NoLock():
+                handler.stream = stream
+
+
 def _rehome_closed_streams() -> None:
     """A handler made while a test swapped sys.stdout (ZenML binds its console handler to
     the stream current at its first import, e.g. inside a CliRunner) keeps that stream
@@ -122,12 +131,14 @@ def process_state_isolated() -> Iterator[None]:
     factory = logging.getLogRecordFactory()
     dispositions = _signal_dispositions()
     collecting = gc.isenabled()
+    streams = {handler: handler.stream for handler in _stream_handlers()}
     yield
     _reset_kitaru()
     if logging.getLogRecordFactory() is not factory:
         logging.setLogRecordFactory(factory)
     _restore_signals(dispositions)
     _restore_environ(environ)
+    _restore_streams(streams)
     _rehome_closed_streams()
     _unwrap_streams()
     if gc.isenabled() != collecting:
@@ -136,7 +147,7 @@ def process_state_isolated() -> Iterator[None]:
 
 def _seed_line(config: pytest.Config) -> str | None:
     seed = getattr(config.option, "randomly_seed", None)
-    if not isinstance(seed, int) or not getattr(config.option, "randomly_reorganize", True):
+    if not isinstance(seed, int):
         return None
     return f"random order: replay it with -p randomly --randomly-seed={seed}"
 
