@@ -4,8 +4,9 @@ kitaru keeps some state for the life of a process by design: the values it has h
 (masked in logs and streams, refused as parameters), the record factory that masks them,
 its REST stores, one-time notices, the ZenML console redirection and the paused collector
 of the console script. Tests also change what any code may: the environment, signal
-dispositions, logging handlers' streams. The autouse fixture below owns all of it, so no
-test depends on what an earlier one left (the suite runs in random order: pytest-randomly).
+dispositions, logging handlers' streams, the working directory and the umask. The autouse
+fixture below owns all of it, so no test depends on what an earlier one left (the suite
+runs in random order: pytest-randomly).
 """
 
 from __future__ import annotations
@@ -132,12 +133,18 @@ def process_state_isolated() -> Iterator[None]:
     dispositions = _signal_dispositions()
     collecting = gc.isenabled()
     streams = {handler: handler.stream for handler in _stream_handlers()}
+    cwd = os.getcwd()
+    umask = os.umask(0o022)
+    os.umask(umask)
     yield
     _reset_kitaru()
     if logging.getLogRecordFactory() is not factory:
         logging.setLogRecordFactory(factory)
     _restore_signals(dispositions)
     _restore_environ(environ)
+    if os.getcwd() != cwd:
+        os.chdir(cwd)
+    os.umask(umask)
     _restore_streams(streams)
     _rehome_closed_streams()
     _unwrap_streams()

@@ -30,6 +30,8 @@ def test_a_leaves_state() -> None:
     closed = io.StringIO()
     logging.getLogger("leftover").addHandler(logging.StreamHandler(closed))
     closed.close()
+    os.chdir("/")
+    os.umask(0o000)
 
 
 def test_b_finds_none() -> None:
@@ -38,6 +40,7 @@ def test_b_finds_none() -> None:
     assert "KITARU_LEFTOVER" not in os.environ
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
     assert startup.zenml_console_to_stderr is False
+    assert os.getcwd() != "/" and os.umask(0o022) != 0o000
     logging.getLogger("leftover").warning("no closed stream to fail on")
 """
 
