@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from kitaru.errors import InvalidSecretError, KitaruError
@@ -34,6 +36,16 @@ def error_text(result: object) -> str:
     assert result.is_error, result  # type: ignore[attr-defined]
     (block,) = result.content  # type: ignore[attr-defined]
     return block.text
+
+
+@pytest.fixture(scope="module", autouse=True)
+def no_result_or_log_line_leaks(mcp_server: McpServer) -> Iterator[None]:
+    """After the module's last test: no result any test received, nor the server's stderr,
+    holds the canary or a traceback."""
+    yield
+    seen = mcp_server.everything_seen()
+    assert CANARY not in seen
+    assert "Traceback" not in seen
 
 
 def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
@@ -243,15 +255,17 @@ def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, mcp_store: Kitaru
 
 
 def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> None:
-    """Runs last: checks every result this module received and the server's stderr."""
+    """What this test's calls return and the server's stderr so far; the module's fixture
+    checks every result of every test once they all ran, in whatever order."""
+    before = len(mcp_server.seen)
     mcp_server.call("kitaru_secrets_create", {"name": "mcp-last", "values": {"K": CANARY}})
     mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-last"})
     mcp_server.call("kitaru_secrets_list")
     mcp_server.call("kitaru_secrets_list", {"keys": True})
+    assert len(mcp_server.seen) == before + 4
     seen = mcp_server.everything_seen()
     assert CANARY not in seen
     assert "Traceback" not in seen
-    assert len(mcp_server.seen) > 10
 
 
 def test_models_lists_aliases_with_references_only(mcp_server: McpServer) -> None:
