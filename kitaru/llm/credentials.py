@@ -4,11 +4,15 @@ linked secret (found exactly as ``get_secret`` finds it).
 The key is handed to the SDK client directly; nothing here writes ``os.environ``, and no
 other key of the secret (a base URL a co-user added, say) is looked at. A key read from a
 secret is kept for the life of the process, so only the first call pays the read; a
-provider's refusal of a kept key forgets it.
+provider's refusal of a kept key forgets it. It is kept per store and identity: a process
+that changes its ZenML store, login or config (``ZENML_STORE_*``, ``ZENML_CONFIG_PATH``,
+``zenml login``) reads the secret again instead of using another identity's key.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -30,8 +34,43 @@ class Credential:
     secret: str | None = None  # the linked secret's reference, when it gave the key
 
 
-_kept: dict[tuple[str, str], str] = {}
+_kept: dict[tuple[str, str, str], str] = {}
 _kept_lock = threading.Lock()
+# What decides which store, and which identity in it, a secret reference is read from.
+_STORE_PREFIXES = ("ZENML_STORE_", "ZENML_SECRETS_STORE_", "ZENML_BACKUP_SECRETS_STORE_")
+_STORE_VARIABLES = (
+    "ZENML_CONFIG_PATH",
+    "KITARU_STORE_CLIENT",
+    "HOME",
+    "XDG_CONFIG_HOME",
+    "APPDATA",
+)
+_STORE_FILES = ("config.yaml", "credentials.yaml")
+
+
+def store_identity(environ: Mapping[str, str] | None = None) -> str:
+    """A digest of what picks the store and the identity a secret is read as: the
+    store's environment and ZenML's config files (changed by ``zenml login``). No file is
+    parsed, so a call pays a few ``stat``s; the digest keeps no password in memory."""
+    from kitaru.store.server_config import zenml_config_dir
+
+    environ = os.environ if environ is None else environ
+    digest = hashlib.sha256()
+    for name in sorted(environ):
+        if name.startswith(_STORE_PREFIXES) or name in _STORE_VARIABLES:
+            digest.update(f"{name}={environ[name]}\0".encode(errors="surrogateescape"))
+    folder = zenml_config_dir(environ)
+    digest.update(str(folder).encode(errors="surrogateescape"))
+    for file in _STORE_FILES:
+        try:
+            info = os.stat(folder / file)
+        except OSError:
+            digest.update(b"-")
+            continue
+        digest.update(
+            f"{info.st_ino}:{info.st_size}:{info.st_mtime_ns}:{info.st_ctime_ns}".encode()
+        )
+    return digest.hexdigest()
 
 
 def forget(credential: Credential | None = None) -> None:
@@ -99,7 +138,7 @@ def resolve_credential(
             f"no credentials for {_label(model, alias)}: set {variable}, or link a secret "
             f"holding it ({register})"
         )
-    slot = (secret_ref, variable)
+    slot = (store_identity(), secret_ref, variable)
     with _kept_lock:
         kept = _kept.get(slot)
     if kept is None:

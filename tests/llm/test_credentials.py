@@ -1,0 +1,70 @@
+"""Which key a call gets: kept per store and identity, never another store's."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kitaru.llm import credentials
+from kitaru.llm.providers import PROVIDERS
+from kitaru.llm.registry import Alias
+from kitaru.secret_models import Secret
+
+OPENAI = PROVIDERS["openai"]
+ALIAS = Alias("fast", "openai/gpt-4o-mini", secret="llm-creds")
+
+
+@pytest.fixture
+def stores(
+    llm_config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, list[str]]:
+    """Each store URL holds its own 'llm-creds'; what was read, per store."""
+    from kitaru import secrets
+
+    monkeypatch.setenv("ZENML_CONFIG_PATH", str(tmp_path / "zenml"))
+    read: dict[str, list[str]] = {}
+
+    def get_secret(name_or_id: str, **_: object) -> Secret:
+        where = os.environ.get("ZENML_STORE_URL", "")
+        read.setdefault(where, []).append(name_or_id)
+        return Secret(
+            name=name_or_id, id="1", private=True, values={"OPENAI_API_KEY": f"sk-of-{where}"}
+        )
+
+    monkeypatch.setattr(secrets, "get_secret", get_secret)
+    return read
+
+
+def key_for() -> str | None:
+    return credentials.resolve_credential(OPENAI, ALIAS.model, ALIAS, environ={}).key
+
+
+def test_a_kept_key_is_read_once_per_store_and_identity(
+    stores: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZENML_STORE_URL", "https://a.example")
+    assert key_for() == key_for() == "sk-of-https://a.example"
+    monkeypatch.setenv("ZENML_STORE_URL", "https://b.example")
+    assert key_for() == "sk-of-https://b.example"  # not the key kept from the other store
+    monkeypatch.setenv("ZENML_STORE_USERNAME", "someone-else")
+    key_for()
+    assert stores == {"https://a.example": ["llm-creds"], "https://b.example": ["llm-creds"] * 2}
+
+
+def test_zenml_login_changing_the_config_is_another_identity(
+    stores: dict[str, list[str]], tmp_path: Path
+) -> None:
+    config = tmp_path / "zenml"
+    config.mkdir()
+    key_for()
+    (config / "credentials.yaml").write_text("https://x.example: {api_key: other}\n")
+    key_for()
+    assert stores[""] == ["llm-creds", "llm-creds"]
+
+
+def test_the_identity_holds_no_password() -> None:
+    identity = credentials.store_identity({"ZENML_STORE_PASSWORD": "pw-canary-1234"})
+    assert "pw-canary" not in identity
+    assert identity != credentials.store_identity({"ZENML_STORE_PASSWORD": "other"})
