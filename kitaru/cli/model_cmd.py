@@ -67,8 +67,12 @@ def register_command(
             quiet_zenml()
             from kitaru.secrets import describe_secret
 
-            describe_secret(secret)  # exists, by exact name or ID (metadata only)
+            target = describe_secret(secret)  # exists, by exact name or ID (metadata only)
         done = register(alias, model, secret=secret, base_url=base_url, make_default=default)
+        if secret and not target.private:
+            from kitaru.llm.check import public_warning
+
+            typer.echo(f"Warning: {safe(public_warning(done.alias))}", err=True)
         if output is OutputFormat.json:
             payload = _alias_payload(done.alias, done.alias.name if done.default else None)
             echo_json({**payload, "created": done.created})
@@ -158,6 +162,7 @@ def check_command(output: OutputFormat = OUTPUT_OPTION) -> None:
                             "key": c.key,
                             "ok": c.ok,
                             "problem": c.problem,
+                            "warning": c.warning,
                         }
                         for c in checks
                     ],
@@ -167,6 +172,7 @@ def check_command(output: OutputFormat = OUTPUT_OPTION) -> None:
             for c in checks:
                 state = "ok  " if c.ok else "FAIL"
                 why = f": {safe(c.problem)}" if c.problem else ""
+                why += f" (warning: {safe(c.warning)})" if c.warning else ""
                 typer.echo(f"{state} {c.alias.name} ({safe(c.alias.model)}){why}")
             if not checks:
                 typer.echo("No model aliases to check.")

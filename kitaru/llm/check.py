@@ -1,7 +1,8 @@
 """``kitaru model check``: each alias's linked secret exists and holds its provider's key.
 
 Key names only: the secret's metadata is read (as ``kitaru secrets show`` does), never a
-value. An alias without a linked secret passes when the environment has the key.
+value. An alias without a linked secret passes when the environment has the key. A public
+linked secret passes with a warning: any user of the server can replace its key.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ class AliasCheck:
     alias: Alias
     key: str | None  # the provider's key name; None: the provider needs none
     problem: str | None  # None: fine
+    warning: str | None = None  # fine, but worth knowing (a public linked secret)
 
     @property
     def ok(self) -> bool:
@@ -52,7 +54,14 @@ def check_alias(
         return AliasCheck(
             alias, variable, f"linked secret {shown(alias.secret)} has no key {variable}"
         )
-    return AliasCheck(alias, variable, None)
+    return AliasCheck(alias, variable, None, None if summary.private else public_warning(alias))
+
+
+def public_warning(alias: Alias) -> str:
+    return (
+        f"linked secret {shown(alias.secret or '')} is public: any user of the server can "
+        "replace its key and receive your prompts (link a private secret)"
+    )
 
 
 def check_registry(

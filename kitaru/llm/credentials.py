@@ -12,6 +12,7 @@ that changes its ZenML store, login or config (``ZENML_STORE_*``, ``ZENML_CONFIG
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections.abc import Mapping
@@ -22,6 +23,7 @@ from kitaru.llm.providers import Provider, environment_key
 from kitaru.llm.registry import Alias
 from kitaru.naming import shown
 
+log = logging.getLogger("kitaru")
 ENVIRONMENT = "environment"
 SECRET = "secret"
 NONE = "none"  # a provider that needs no key (ollama)
@@ -100,6 +102,11 @@ def _from_secret(variable: str, alias: Alias, secret_ref: str) -> str:
             f"(set {variable}, or link another: kitaru model register {alias.name} "
             f"--model {alias.model} --secret NAME)"
         ) from None
+    if not secret.private:
+        from kitaru.llm.check import public_warning
+
+        # Once per process and identity: the key is kept after this read.
+        log.warning("alias '%s': %s", alias.name, public_warning(alias))
     key = secret.values.get(variable)
     if key is None or not key.strip():
         if variable in secret.unavailable_keys:

@@ -30,6 +30,10 @@ def test_register_list_remove_json_contracts(model_cli: Cli, llm_config: Path) -
         "--secret", "openai-creds", "-o", "json",
     )  # fmt: skip
     assert first.exit_code == 0, first.stderr
+    assert first.stderr == (
+        "Warning: linked secret 'openai-creds' is public: any user of the server can replace "
+        "its key and receive your prompts (link a private secret)\n"
+    )
     assert json.loads(first.stdout) == {
         "alias": "fast",
         "model": "openai/gpt-4o-mini",
@@ -123,7 +127,11 @@ def test_check_names_each_broken_alias_with_key_names_only(
         "local": None,
         "wrongkey": "linked secret 'wrong-creds' has no key ANTHROPIC_API_KEY",
     }
-    assert set(payload["aliases"][0]) == {"alias", "model", "secret", "key", "ok", "problem"}
+    assert set(payload["aliases"][0]) == {
+        "alias", "model", "secret", "key", "ok", "problem", "warning",
+    }  # fmt: skip
+    warnings = {a["alias"]: a["warning"] for a in payload["aliases"] if a["warning"]}
+    assert list(warnings) == ["good"] and "public" in warnings["good"]  # created public
     assert result.stderr == "Error: broken model aliases: 'envonly', 'gone', 'wrongkey'\n"
     monkeypatch.setenv("OPENROUTER_API_KEY", value)
     monkeypatch.delenv("KITARU_MODEL_REGISTRY")

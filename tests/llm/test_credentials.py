@@ -68,3 +68,22 @@ def test_the_identity_holds_no_password() -> None:
     identity = credentials.store_identity({"ZENML_STORE_PASSWORD": "pw-canary-1234"})
     assert "pw-canary" not in identity
     assert identity != credentials.store_identity({"ZENML_STORE_PASSWORD": "other"})
+
+
+def test_a_key_from_a_public_secret_is_warned_about_once(
+    llm_config: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from kitaru import secrets
+
+    def get_secret(name_or_id: str, **_: object) -> Secret:
+        return Secret(name=name_or_id, id="1", private=False, values={"OPENAI_API_KEY": "sk-x1"})
+
+    monkeypatch.setattr(secrets, "get_secret", get_secret)
+    with caplog.at_level("WARNING", logger="kitaru"):
+        key_for()
+        key_for()
+    warned = [r.getMessage() for r in caplog.records if "is public" in r.getMessage()]
+    assert warned == [
+        "alias 'fast': linked secret 'llm-creds' is public: any user of the server can replace "
+        "its key and receive your prompts (link a private secret)"
+    ]

@@ -1,0 +1,23 @@
+"""``kitaru model check``'s verdict per alias, from key names and visibility only."""
+
+from __future__ import annotations
+
+from kitaru.llm.check import check_alias
+from kitaru.llm.registry import Alias
+from kitaru.secret_models import SecretSummary
+
+ALIAS = Alias("fast", "openai/gpt-4o-mini", secret="team-llm")
+
+
+def summary(private: bool) -> SecretSummary:
+    return SecretSummary(name="team-llm", id="1", private=private, keys=["OPENAI_API_KEY"])
+
+
+def test_a_public_linked_secret_passes_with_a_warning() -> None:
+    """Any user of the server can swap the key of a public secret, sending your prompts
+    (and bill) to their account: check says so without failing a shared team key."""
+    public = check_alias(ALIAS, lambda _: summary(False), {})
+    assert public.ok and public.warning is not None
+    assert "'team-llm' is public" in public.warning and "private" in public.warning
+    private = check_alias(ALIAS, lambda _: summary(True), {})
+    assert private.ok and private.warning is None
