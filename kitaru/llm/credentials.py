@@ -86,6 +86,19 @@ def forget(credential: Credential | None = None) -> None:
                 del _kept[slot]
 
 
+def sendable(key: str, variable: str, where: str) -> str:
+    """The key without surrounding whitespace (a pasted newline), if an HTTP header can
+    carry it: printable ASCII, no inner space. Else one line that never shows the key (the
+    HTTP stack would fail with a vague "Connection error." and the key in its text)."""
+    key = key.strip()
+    if key.isascii() and key.isprintable() and not any(c.isspace() for c in key):
+        return key
+    raise LLMCredentialsError(
+        f"{variable} from {where} cannot be sent: it holds spaces, control or non-ASCII "
+        "characters (a pasted line break?)"
+    )
+
+
 def _label(model: str, alias: Alias | None) -> str:
     return f"alias '{alias.name}' ({model})" if alias else f"model {shown(model)}"
 
@@ -133,7 +146,7 @@ def resolve_credential(
         return Credential(None, NONE)
     key = environment_key(provider, environ)
     if key is not None:
-        return Credential(key, ENVIRONMENT)
+        return Credential(sendable(key, variable, "the environment"), ENVIRONMENT)
     secret_ref = alias.secret if alias is not None else None
     if alias is None or not secret_ref:
         register = (
@@ -149,7 +162,8 @@ def resolve_credential(
     with _kept_lock:
         kept = _kept.get(slot)
     if kept is None:
-        kept = _from_secret(variable, alias, secret_ref)
+        where = f"secret {shown(secret_ref)} (alias '{alias.name}')"
+        kept = sendable(_from_secret(variable, alias, secret_ref), variable, where)
         with _kept_lock:
             _kept[slot] = kept
     return Credential(kept, SECRET, secret_ref)

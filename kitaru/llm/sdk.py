@@ -149,4 +149,7 @@ def complete(
             return _anthropic(client, model, messages, options)
         return _openai(client, provider, model, messages, options)
     except Exception as error:  # whatever the SDK or its HTTP stack raised: one line
-        raise _failure(provider, error, key) from None
+        failure = _failure(provider, error, key)
+    # Raised outside the handler, so nothing chains to the SDK's exception, whose request
+    # (and the HTTP stack's errors) hold the key's header.
+    raise failure from None

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from kitaru.llm import credentials
+from kitaru.llm.errors import LLMCredentialsError
 from kitaru.llm.providers import PROVIDERS
 from kitaru.llm.registry import Alias
 from kitaru.secret_models import Secret
@@ -87,3 +88,26 @@ def test_a_key_from_a_public_secret_is_warned_about_once(
         "alias 'fast': linked secret 'llm-creds' is public: any user of the server can replace "
         "its key and receive your prompts (link a private secret)"
     ]
+
+
+@pytest.mark.parametrize(
+    "key", ["sk-a1b2\r\nX-Injected: 1", "sk-a1b2 c3", "sk-\u00e91b2", "sk-a1\x00b2"]
+)
+def test_a_key_no_header_can_carry_is_one_line_never_shown(
+    stores: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch, key: str
+) -> None:
+    monkeypatch.setattr(credentials, "_from_secret", lambda *_: key)
+    for environ in ({"OPENAI_API_KEY": key}, {}):
+        with pytest.raises(LLMCredentialsError) as caught:
+            credentials.resolve_credential(OPENAI, ALIAS.model, ALIAS, environ=environ)
+        message = str(caught.value)
+        assert "\n" not in message and "a1" not in message and "OPENAI_API_KEY" in message
+
+
+def test_a_pasted_line_break_around_the_key_is_dropped(
+    stores: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    environ = {"OPENAI_API_KEY": " sk-a1b2\n"}
+    assert credentials.resolve_credential(OPENAI, ALIAS.model, ALIAS, environ).key == "sk-a1b2"
+    monkeypatch.setattr(credentials, "_from_secret", lambda *_: "sk-c3d4\r\n")
+    assert key_for() == "sk-c3d4"
