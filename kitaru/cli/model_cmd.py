@@ -56,11 +56,10 @@ def register_command(
       kitaru model register claude --model anthropic/claude-sonnet-4-5 --default
     """
     with reported_errors():
-        from kitaru.llm.providers import split_model
-        from kitaru.llm.registry import alias_name, check_base_url, register
+        from kitaru.llm.registry import alias_name, check_base_url, check_model, register
 
         alias_name(alias)
-        split_model(model)
+        check_model(model)
         if base_url:
             check_base_url(base_url)
         if secret:
