@@ -68,10 +68,13 @@ def register_command(
 
             target = describe_secret(secret)  # exists, by exact name or ID (metadata only)
         done = register(alias, model, secret=secret, base_url=base_url, make_default=default)
-        if secret and not target.private:
-            from kitaru.llm.check import public_warning
+        from kitaru.llm.check import cleartext_warning, public_warning
 
+        if secret and not target.private:
             typer.echo(f"Warning: {safe(public_warning(done.alias))}", err=True)
+        clear = cleartext_warning(done.alias)
+        if clear:
+            typer.echo(f"Warning: {clear}", err=True)
         if output is OutputFormat.json:
             payload = _alias_payload(done.alias, done.alias.name if done.default else None)
             echo_json({**payload, "created": done.created})

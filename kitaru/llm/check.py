@@ -32,6 +32,17 @@ class AliasCheck:
 def check_alias(
     alias: Alias, describe: Callable[[str], Any], environ: Mapping[str, str]
 ) -> AliasCheck:
+    verdict = _verdict(alias, describe, environ)
+    clear = cleartext_warning(alias)
+    if clear is None:
+        return verdict
+    warning = f"{verdict.warning}; {clear}" if verdict.warning else clear
+    return AliasCheck(alias, verdict.key, verdict.problem, warning)
+
+
+def _verdict(
+    alias: Alias, describe: Callable[[str], Any], environ: Mapping[str, str]
+) -> AliasCheck:
     provider, _ = split_model(alias.model)
     variable = provider.key_variable
     if variable is None:
@@ -55,6 +66,22 @@ def check_alias(
             alias, variable, f"linked secret {shown(alias.secret)} has no key {variable}"
         )
     return AliasCheck(alias, variable, None, None if summary.private else public_warning(alias))
+
+
+LOOPBACK = ("localhost", "::1")
+
+
+def cleartext_warning(alias: Alias) -> str | None:
+    """An ``http://`` endpoint off this machine gets the key (and prompts) unencrypted."""
+    url = alias.base_url or ""
+    if not url.lower().startswith("http://") or split_model(alias.model)[0].key_variable is None:
+        return None
+    from urllib.parse import urlsplit
+
+    host = urlsplit(url).hostname or ""
+    if host in LOOPBACK or host.startswith("127.") or host.endswith(".localhost"):
+        return None
+    return "base URL is http:// to another host: the key and prompts travel unencrypted"
 
 
 def public_warning(alias: Alias) -> str:

@@ -59,6 +59,13 @@ def test_register_list_remove_json_contracts(model_cli: Cli, llm_config: Path) -
     assert payload["aliases"][1]["base_url"] == "http://127.0.0.1:11434/v1"
     text = model_cli("model", "list").stdout
     assert text.splitlines()[0] == "* fast  openai/gpt-4o-mini  secret=openai-creds"
+    clear = model_cli(
+        "model", "register", "proxy", "--model", "openai/x", "--base-url", "http://10.0.0.5/v1"
+    )
+    assert clear.exit_code == 0
+    assert clear.stderr == (
+        "Warning: base URL is http:// to another host: the key and prompts travel unencrypted\n"
+    )
     removed = model_cli("model", "remove", "local", "-o", "json")
     assert json.loads(removed.stdout) == {"alias": "local", "removed": True}
     assert value not in all_output([first, second, listed, removed])
