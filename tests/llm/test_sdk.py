@@ -36,3 +36,15 @@ def test_a_provider_error_chains_to_nothing_that_holds_the_key(provider: StandIn
         assert KEY not in str(error) and error.status_code == 401
     else:
         raise AssertionError("the refusal was not raised")
+
+
+def test_an_encoded_echo_or_terminal_control_from_the_provider_is_scrubbed() -> None:
+    import base64
+    from urllib.parse import quote
+
+    key = "sk-a+b/c=d.e_f~g:h"
+    b64 = base64.b64encode(key.encode()).decode()
+    echo = f"bad key {quote(key, safe='')} (b64 {b64}) \x1b]0;owned\x07 ::error::x"
+    line = scrubbed(echo, key)
+    assert quote(key, safe="") not in line and b64.rstrip("=") not in line
+    assert "\x1b" not in line and "\x07" not in line and "::error" not in line
