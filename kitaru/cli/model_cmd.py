@@ -56,19 +56,25 @@ def register_command(
       kitaru model register claude --model anthropic/claude-sonnet-4-5 --default
     """
     with reported_errors():
-        from kitaru.llm.providers import split_model
-        from kitaru.llm.registry import alias_name, check_base_url, register
+        from kitaru.llm.registry import alias_name, check_base_url, check_model, register
 
         alias_name(alias)
-        split_model(model)
+        check_model(model)
         if base_url:
             check_base_url(base_url)
         if secret:
             quiet_zenml()
             from kitaru.secrets import describe_secret
 
-            describe_secret(secret)  # exists, by exact name or ID (metadata only)
+            target = describe_secret(secret)  # exists, by exact name or ID (metadata only)
         done = register(alias, model, secret=secret, base_url=base_url, make_default=default)
+        from kitaru.llm.check import cleartext_warning, public_warning
+
+        if secret and not target.private:
+            typer.echo(f"Warning: {safe(public_warning(done.alias))}", err=True)
+        clear = cleartext_warning(done.alias)
+        if clear:
+            typer.echo(f"Warning: {clear}", err=True)
         if output is OutputFormat.json:
             payload = _alias_payload(done.alias, done.alias.name if done.default else None)
             echo_json({**payload, "created": done.created})
@@ -158,6 +164,7 @@ def check_command(output: OutputFormat = OUTPUT_OPTION) -> None:
                             "key": c.key,
                             "ok": c.ok,
                             "problem": c.problem,
+                            "warning": c.warning,
                         }
                         for c in checks
                     ],
@@ -167,6 +174,7 @@ def check_command(output: OutputFormat = OUTPUT_OPTION) -> None:
             for c in checks:
                 state = "ok  " if c.ok else "FAIL"
                 why = f": {safe(c.problem)}" if c.problem else ""
+                why += f" (warning: {safe(c.warning)})" if c.warning else ""
                 typer.echo(f"{state} {c.alias.name} ({safe(c.alias.model)}){why}")
             if not checks:
                 typer.echo("No model aliases to check.")

@@ -6,7 +6,9 @@ running step it runs inline and is recorded there; anywhere else it is a plain c
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -20,6 +22,18 @@ from kitaru.llm.registry import Resolved, load_registry, resolve_model
 MOCK_VARIABLE = "KITARU_LLM_MOCK_RESPONSE"
 MOCK = "mock"
 AUTH_FAILURES = (401, 403)
+
+
+_mock_warned = threading.Event()
+
+
+def _warn_mocked() -> None:
+    """Once per process: a mock variable left in a production environment is loud."""
+    if not _mock_warned.is_set():
+        _mock_warned.set()
+        logging.getLogger("kitaru").warning(
+            "%s is set: llm() answers with its text and calls no model", MOCK_VARIABLE
+        )
 
 
 def _mocked(model: str | None) -> Resolved:
@@ -92,6 +106,8 @@ def llm(
         )
     context = recording.step_context()
     mock = os.environ.get(MOCK_VARIABLE)
+    if mock is not None:
+        _warn_mocked()
     resolved = _mocked(model) if mock is not None else resolve_model(model, load_registry())
     alias = resolved.alias.name if resolved.alias else None
     call_name = recording.label(name, alias)

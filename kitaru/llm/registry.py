@@ -78,9 +78,28 @@ def alias_name(name: str) -> str:
 
 
 def check_base_url(url: str) -> str:
+    """An http(s) URL without credentials: it is stored, listed and returned by the MCP
+    tool, so a key or password pasted into it (``user:pass@``, ``?key=``) is refused."""
     if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
         raise ModelAliasError("--base-url must be an http:// or https:// URL")
+    host = url.split("://", 1)[1].split("/", 1)[0]
+    if "@" in host or looks_like_value(url):
+        raise ModelAliasError(
+            f"--base-url (a URL of {len(url)} characters, not shown) holds credentials or "
+            "what looks like a key; the key goes in the linked secret (--secret)"
+        )
     return url
+
+
+def check_model(model: str) -> str:
+    """``provider/model`` that is not a pasted key (it is stored and listed)."""
+    split_model(model)
+    if looks_like_value(model):
+        raise ModelAliasError(
+            f"model (a {len(model)}-character string, not shown) looks like a key, not "
+            "PROVIDER/MODEL; the key goes in the linked secret (--secret)"
+        )
+    return model
 
 
 def config_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -173,7 +192,7 @@ def parse_registry(data: Any, where: str, source: str) -> Registry:
         if not isinstance(entry, dict) or not isinstance(entry.get("model"), str):
             raise ModelRegistryError(f"{where}: alias '{name}' needs a model string")
         try:
-            split_model(entry["model"])
+            check_model(entry["model"])
             base_url = _optional_text(entry, "base_url", where)
             if base_url:
                 check_base_url(base_url)
@@ -308,7 +327,7 @@ def register(
 ) -> Registered:
     """Save or update an alias in the file; the first alias becomes the default."""
     name = alias_name(name)
-    split_model(model)
+    check_model(model)
     if base_url:
         check_base_url(base_url)
     path = registry_path(environ)

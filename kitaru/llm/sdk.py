@@ -113,13 +113,27 @@ def _anthropic(client: Any, model: str, messages: Messages, options: dict[str, A
     )
 
 
+def _forms(key: str) -> list[str]:
+    """The key as a provider might echo it: as is, URL-quoted, JSON-escaped, base64."""
+    import base64
+    import json
+    from urllib.parse import quote
+
+    forms = [key, quote(key, safe=""), json.dumps(key)[1:-1]]
+    forms.append(base64.b64encode(key.encode()).decode().rstrip("="))
+    return sorted(dict.fromkeys(forms), key=len, reverse=True)
+
+
 def scrubbed(text: str, key: str | None) -> str:
-    """One line, bounded, without the key or anything kitaru has read from a secret."""
+    """One line, bounded, terminal-safe (a provider's text is not kitaru's), without the
+    key in any usual encoding or anything kitaru has read from a secret."""
     from kitaru.runtime.redact import redact
+    from kitaru.safe_text import for_terminal
 
     if key:
-        text = text.replace(key, "***")
-    line = " ".join(redact(text).split())
+        for form in _forms(key):
+            text = text.replace(form, "***")
+    line = for_terminal(" ".join(redact(text).split()))
     return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 3] + "..."
 
 
@@ -149,4 +163,7 @@ def complete(
             return _anthropic(client, model, messages, options)
         return _openai(client, provider, model, messages, options)
     except Exception as error:  # whatever the SDK or its HTTP stack raised: one line
-        raise _failure(provider, error, key) from None
+        failure = _failure(provider, error, key)
+    # Raised outside the handler, so nothing chains to the SDK's exception, whose request
+    # (and the HTTP stack's errors) hold the key's header.
+    raise failure from None

@@ -30,6 +30,10 @@ def test_register_list_remove_json_contracts(model_cli: Cli, llm_config: Path) -
         "--secret", "openai-creds", "-o", "json",
     )  # fmt: skip
     assert first.exit_code == 0, first.stderr
+    assert first.stderr == (
+        "Warning: linked secret 'openai-creds' is public: any user of the server can replace "
+        "its key and receive your prompts (link a private secret)\n"
+    )
     assert json.loads(first.stdout) == {
         "alias": "fast",
         "model": "openai/gpt-4o-mini",
@@ -55,6 +59,13 @@ def test_register_list_remove_json_contracts(model_cli: Cli, llm_config: Path) -
     assert payload["aliases"][1]["base_url"] == "http://127.0.0.1:11434/v1"
     text = model_cli("model", "list").stdout
     assert text.splitlines()[0] == "* fast  openai/gpt-4o-mini  secret=openai-creds"
+    clear = model_cli(
+        "model", "register", "proxy", "--model", "openai/x", "--base-url", "http://10.0.0.5/v1"
+    )
+    assert clear.exit_code == 0
+    assert clear.stderr == (
+        "Warning: base URL is http:// to another host: the key and prompts travel unencrypted\n"
+    )
     removed = model_cli("model", "remove", "local", "-o", "json")
     assert json.loads(removed.stdout) == {"alias": "local", "removed": True}
     assert value not in all_output([first, second, listed, removed])
@@ -123,7 +134,11 @@ def test_check_names_each_broken_alias_with_key_names_only(
         "local": None,
         "wrongkey": "linked secret 'wrong-creds' has no key ANTHROPIC_API_KEY",
     }
-    assert set(payload["aliases"][0]) == {"alias", "model", "secret", "key", "ok", "problem"}
+    assert set(payload["aliases"][0]) == {
+        "alias", "model", "secret", "key", "ok", "problem", "warning",
+    }  # fmt: skip
+    warnings = {a["alias"]: a["warning"] for a in payload["aliases"] if a["warning"]}
+    assert list(warnings) == ["good"] and "public" in warnings["good"]  # created public
     assert result.stderr == "Error: broken model aliases: 'envonly', 'gone', 'wrongkey'\n"
     monkeypatch.setenv("OPENROUTER_API_KEY", value)
     monkeypatch.delenv("KITARU_MODEL_REGISTRY")

@@ -188,14 +188,22 @@ def test_a_missing_extra_names_the_pip_install(
 
 
 def test_mock_mode_needs_no_credentials_or_network(
-    provider: StandIn, monkeypatch: pytest.MonkeyPatch
+    provider: StandIn, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from kitaru.llm import call
+
     monkeypatch.setenv("KITARU_LLM_MOCK_RESPONSE", "mocked answer")
+    monkeypatch.setattr(call, "_mock_warned", call.threading.Event())
     register("fast", "openai/gpt-4o-mini", secret="not-even-a-store-lookup")
-    assert kitaru.llm("hi", model="fast") == "mocked answer"
-    assert kitaru.llm("hi") == "mocked answer"  # the default alias
-    assert kitaru.llm("hi", model="anything-at-all") == "mocked answer"
+    with caplog.at_level("WARNING", logger="kitaru"):
+        assert kitaru.llm("hi", model="fast") == "mocked answer"
+        assert kitaru.llm("hi") == "mocked answer"  # the default alias
+        assert kitaru.llm("hi", model="anything-at-all") == "mocked answer"
     assert provider.received == []
+    # Left set in production it would answer silently: said once per process.
+    assert [r.getMessage() for r in caplog.records] == [
+        "KITARU_LLM_MOCK_RESPONSE is set: llm() answers with its text and calls no model"
+    ]
 
 
 def test_options_messages_and_system_reach_each_api(

@@ -180,3 +180,40 @@ def test_alias_names_follow_one_rule(name: str) -> None:
         return
     assert accepted == name.strip().lower()
     assert accepted[0].isalnum() and set(accepted) <= set("abcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+KEY = "sk-proj-Zq81xYt0aBcDeFgHiJkLmNoPqr"
+
+
+@pytest.mark.parametrize(
+    ("model", "base_url"),
+    [
+        ("openai/gpt-4o-mini", f"https://proxy.example/v1?key={KEY}"),
+        ("openai/gpt-4o-mini", f"https://user:{KEY}@proxy.example/v1"),
+        ("openai/gpt-4o-mini", "https://user:hunter2@proxy.example/v1"),
+        (f"openai/{KEY}", None),
+    ],
+)
+def test_a_key_pasted_into_the_model_or_base_url_is_never_stored(
+    llm_config: Path, monkeypatch: pytest.MonkeyPatch, model: str, base_url: str | None
+) -> None:
+    """`model list`, the MCP tool and the file itself would show it to anyone."""
+    with pytest.raises(ModelAliasError) as caught:
+        register("fast", model, base_url=base_url)
+    assert KEY not in str(caught.value) and "hunter2" not in str(caught.value)
+    assert not registry_path().exists()
+    entry = {"model": model, **({"base_url": base_url} if base_url else {})}
+    monkeypatch.setenv("KITARU_MODEL_REGISTRY", json.dumps({"aliases": {"fast": entry}}))
+    with pytest.raises(ModelRegistryError) as refused:
+        load_registry()
+    assert KEY not in str(refused.value) and "hunter2" not in str(refused.value)
+
+
+def test_ordinary_models_and_endpoints_are_kept(llm_config: Path) -> None:
+    for model, url in [
+        ("openai/ft:gpt-4o-mini-2024-07-18:my-org:custom-suffix:9abcDEF1", None),
+        ("openrouter/meta-llama/llama-3.1-8b-instruct", "https://openrouter.ai/api/v1"),
+        ("ollama/qwen2.5-coder:32b-instruct-q4_K_M", "http://10.0.0.5:11434/v1"),
+        ("openai/gpt4o", "https://my-res.openai.azure.com/openai/deployments/gpt4o-eastus2"),
+    ]:
+        assert register("a", model, base_url=url).alias.base_url == url
