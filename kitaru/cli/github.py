@@ -27,8 +27,10 @@ def mask_commands(values: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     commands: list[str] = []
     for value in values:
-        for line in value.splitlines():
-            if len(line.strip()) >= MIN_LENGTH and line not in seen:
+        for line in (line.strip() for line in value.splitlines()):
+            # stripped, as the redactor's lines: a JSON value's indented line printed on
+            # its own, without the indentation, is masked too
+            if len(line) >= MIN_LENGTH and line not in seen:
                 seen.add(line)
                 commands.append(f"::add-mask::{runner_data(line)}")
     return commands

@@ -23,8 +23,8 @@ def test_lines_too_short_to_mask_are_left_out() -> None:
     # everywhere in the rest of the job's log (as run --redact, shorter than 4 is left).
     value = '{\n  "type": "service_account",\n  "k": 1\n}'
     assert mask_commands([value, "a", "ab", " abc "]) == [
-        '::add-mask::  "type": "service_account",',
-        '::add-mask::  "k": 1',
+        '::add-mask::"type": "service_account",',  # also where printed without indentation
+        '::add-mask::"k": 1',
     ]
 
 
