@@ -180,6 +180,12 @@ def test_any_chunking_around_the_long_form_threshold(
     assert streamed(values, split(text, cuts)) == whole(values, text)
 
 
+def test_whitespace_around_too_little_is_not_masked() -> None:
+    data = b"def f():\n    return 1\n\n\n\n\n  ab  \n"
+    assert streamed(["    ", "\n\n\n\n\n", "  ab  "], [data]) == data
+    assert streamed([" abcd "], [b"x abcd y"]) == b"x***y"  # the value with its spaces
+
+
 def test_more_forms_than_the_bound_are_refused_before_building(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
