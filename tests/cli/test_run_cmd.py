@@ -238,10 +238,13 @@ def test_no_value_reaches_any_output_or_file_but_export(
 
 
 def test_redact_refuses_values_too_big_to_mask_and_runs_nothing(
-    cli: Cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    embedded_store: KitaruEnv, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """A co-user's public value of thousands of lines: one line, exit 2, no program."""
+    """A co-user's public value of thousands of lines: one line, exit 2, no program (the
+    store does not matter: embedded only)."""
     from kitaru.programs import redact_stream
+
+    cli = Cli()
 
     monkeypatch.setattr(redact_stream, "MAX_FORMS", 50)
     lines = "\n".join(f"hostile-line-{n:03d}" for n in range(30))
