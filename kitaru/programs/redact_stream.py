@@ -106,12 +106,6 @@ class StreamRedactor:
             self._shared[gram] = [known]
         self._shared[gram].append(place)
 
-    def _places(self, gram: int) -> list[int]:
-        place = self._anchors.get(gram)
-        if place is None:
-            return []
-        return self._shared[gram] if place < 0 else [place]
-
     def fresh(self) -> StreamRedactor:
         """A redactor for another stream, sharing this one's tables (built once)."""
         other = copy.copy(self)
@@ -159,13 +153,19 @@ class StreamRedactor:
     def _long(self, data: bytes, ends: dict[int, int], partial: list[int]) -> None:
         size, span = len(data), self._stride * WORD
         words = memoryview(data)[: size - size % WORD].cast("Q")[:: self._stride]
-        anchor_set, longs = self._anchor_set, self._longs
+        anchors, shared, longs = self._anchors, self._shared, self._longs
+        anchor_set = self._anchor_set
         for block in range(0, len(words), _BLOCK):
             if anchor_set.isdisjoint(words[block : block + _BLOCK]):
                 continue
             for index in range(block, min(block + _BLOCK, len(words))):
-                for place in self._places(words[index]):
-                    form, offset = longs[place // span], place % span
+                word = words[index]
+                found = anchors.get(word)
+                if found is None:
+                    continue
+                for place in shared[word] if found < 0 else (found,):
+                    which, offset = divmod(place, span)
+                    form = longs[which]
                     start = index * span - offset
                     if start < 0:
                         continue
