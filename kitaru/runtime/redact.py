@@ -24,6 +24,12 @@ _pattern: re.Pattern[str] | None = None
 _installed = False
 
 
+def substantial(text: str) -> bool:
+    """Long enough to look for inside other text: ``MIN_LENGTH`` characters besides
+    surrounding whitespace."""
+    return len(text.strip()) >= MIN_LENGTH
+
+
 def maskable(value: str) -> list[str]:
     """The strings to hide for one value: itself and each line of a multi-line value.
 
@@ -32,7 +38,7 @@ def maskable(value: str) -> list[str]:
     indentation and blank lines of every log and output.
     """
     parts = [value, *(line.strip() for line in value.splitlines())]
-    return [part for part in dict.fromkeys(parts) if len(part.strip()) >= MIN_LENGTH]
+    return [part for part in dict.fromkeys(parts) if substantial(part)]
 
 
 def remember_values(values: Iterable[str]) -> None:
