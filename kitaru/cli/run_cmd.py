@@ -168,10 +168,8 @@ def run_command(
         if redact:
             from kitaru.programs.redact_stream import StreamRedactor
 
-            filters = [
-                (StreamRedactor(variables.values()), sys.stdout.buffer),
-                (StreamRedactor(variables.values()), sys.stderr.buffer),
-            ]
+            redactor = StreamRedactor(variables.values())  # refuses too many forms
+            filters = [(redactor, sys.stdout.buffer), (redactor.fresh(), sys.stderr.buffer)]
         code = run_child(argv, env, filters)
     raise typer.Exit(code)
 

@@ -240,6 +240,10 @@ def fast_main(args: Sequence[str]) -> int | None:
     parsed = _parse(args[2:])
     if parsed is None:
         return None
+    if COMMANDS[args[1]] == "env":
+        from kitaru.cli.not_dumpable import forbid_core_dumps
+
+        forbid_core_dumps()  # a .env file holds values; typer's path does this in main
     return run(
         COMMANDS[args[1]],
         parsed.files,

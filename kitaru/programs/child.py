@@ -102,6 +102,7 @@ class _Supervisor:
         self.terminal = terminal
         self.pid: int | None = None
         self.early: list[int] = []
+        self.reaped = False  # its pid (and, once empty, its group) may now be another's
 
     # A Python-level handler, for a signal that another thread of kitaru (one started
     # before the mask was set) took instead of the waiting main thread.
@@ -118,7 +119,8 @@ class _Supervisor:
 
     def send(self, signo: int) -> None:
         assert self.pid is not None
-        _send(self.pid, signo, group=self.plan.own_group)
+        if not self.reaped:
+            _send(self.pid, signo, group=self.plan.own_group)
 
     def wait(self) -> int:
         """The program's wait status, once it has ended."""
@@ -130,6 +132,7 @@ class _Supervisor:
                 self._stopped(os.WSTOPSIG(status))
                 continue
             if done:
+                self.reaped = True
                 return status
             info = signal.sigtimedwait(self.plan.waited, 1.0)
             if info is not None and passes(info, self.plan, os.getpid(), self.pid):

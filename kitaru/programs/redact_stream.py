@@ -20,10 +20,12 @@ number.
 from __future__ import annotations
 
 import bisect
+import copy
 import re
 import sys
 from collections.abc import Iterable
 
+from kitaru.errors import KitaruError
 from kitaru.programs.masked_forms import masked_forms
 from kitaru.runtime.redact import MASK
 
@@ -39,32 +41,76 @@ def reach(stride: int) -> int:
 
 LONG = reach(1)  # shorter forms go through the regular expression
 _BLOCK = 512  # words tested together before looking at them one by one
+MAX_FORMS = 50_000  # a few thousand lines of values; about 0.5 s and 100 MB to build
+_WIDE = 1 << 16  # long forms times stride: above it, a smaller stride (anchors <= 8 * _WIDE)
 
 
 def _word(gram: bytes) -> int:
     return int.from_bytes(gram, sys.byteorder)  # as memoryview.cast("Q") reads it
 
 
+class TooMuchToMaskError(KitaruError):
+    """The values have more forms to mask than ``MAX_FORMS``."""
+
+    exit_code = 2
+
+
 class StreamRedactor:
-    """Feed chunks in order; each call returns the bytes safe to write now."""
+    """Feed chunks in order; each call returns the bytes safe to write now.
+
+    Building one costs time and memory in proportion to the number of forms, which a
+    co-user who can write a public secret controls (a value of 20,000 lines): more than
+    ``MAX_FORMS`` is refused, before anything is built.
+    """
 
     def __init__(self, values: Iterable[str]) -> None:
-        forms = {form for value in values for form in masked_forms(value)}
+        forms: set[bytes] = set()
+        for value in values:
+            forms |= masked_forms(value)
+            if len(forms) > MAX_FORMS:
+                raise TooMuchToMaskError(
+                    f"--redact masks at most {MAX_FORMS} forms of the values (their lines, "
+                    "JSON, percent and base64 forms); these values have more: run without "
+                    "--redact, or with fewer or shorter multi-line values"
+                )
         self._active = bool(forms)
-        longs = [f for f in forms if len(f) >= LONG]
+        longs = sorted(f for f in forms if len(f) >= LONG)
         # Test every stride-th word only, when every long form covers an aligned one.
-        self._stride = max(s for s in STRIDES if all(len(f) >= reach(s) for f in longs))
+        # With many forms, fewer anchors each (a smaller stride): the table stays small.
+        self._stride = max(
+            s
+            for s in STRIDES
+            if s == 1 or (all(len(f) >= reach(s) for f in longs) and len(longs) * s <= _WIDE)
+        )
         span = self._stride * WORD
-        self._anchors: dict[int, list[tuple[bytes, int]]] = {}
-        for form in longs:
+        # gram -> form index * span + offset; a gram that several places share: -1, and
+        # the places in ``_shared`` (plain ints: no object per place for the collector).
+        self._longs = longs
+        self._anchors: dict[int, int] = {}
+        self._shared: dict[int, list[int]] = {}
+        for index, form in enumerate(longs):
             for offset in range(span):
-                gram = _word(form[offset : offset + WORD])
-                self._anchors.setdefault(gram, []).append((form, offset))
+                self._anchor(_word(form[offset : offset + WORD]), index * span + offset)
         self._anchor_set = frozenset(self._anchors)
         shorts = sorted((f for f in forms if len(f) < LONG), key=lambda f: (-len(f), f))
         self._short = re.compile(b"|".join(map(re.escape, shorts))) if shorts else None
         self._sorted = sorted(forms)  # a tail begins a form if the next form up starts with it
         self._held = b""
+
+    def _anchor(self, gram: int, place: int) -> None:
+        known = self._anchors.setdefault(gram, place)
+        if known == place:
+            return
+        if known >= 0:
+            self._anchors[gram] = -1
+            self._shared[gram] = [known]
+        self._shared[gram].append(place)
+
+    def fresh(self) -> StreamRedactor:
+        """A redactor for another stream, sharing this one's tables (built once)."""
+        other = copy.copy(self)
+        other._held = b""
+        return other
 
     def feed(self, chunk: bytes) -> bytes:
         if not self._active:
@@ -107,12 +153,19 @@ class StreamRedactor:
     def _long(self, data: bytes, ends: dict[int, int], partial: list[int]) -> None:
         size, span = len(data), self._stride * WORD
         words = memoryview(data)[: size - size % WORD].cast("Q")[:: self._stride]
-        anchors, anchor_set = self._anchors, self._anchor_set
+        anchors, shared, longs = self._anchors, self._shared, self._longs
+        anchor_set = self._anchor_set
         for block in range(0, len(words), _BLOCK):
             if anchor_set.isdisjoint(words[block : block + _BLOCK]):
                 continue
             for index in range(block, min(block + _BLOCK, len(words))):
-                for form, offset in anchors.get(words[index], ()):
+                word = words[index]
+                found = anchors.get(word)
+                if found is None:
+                    continue
+                for place in shared[word] if found < 0 else (found,):
+                    which, offset = divmod(place, span)
+                    form = longs[which]
                     start = index * span - offset
                     if start < 0:
                         continue

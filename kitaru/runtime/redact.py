@@ -43,10 +43,21 @@ _CONVERSION = re.compile(
 )
 
 
+def substantial(text: str) -> bool:
+    """Long enough to look for inside other text: ``MIN_LENGTH`` characters besides
+    surrounding whitespace."""
+    return len(text.strip()) >= MIN_LENGTH
+
+
 def maskable(value: str) -> list[str]:
-    """The strings to hide for one value: itself and each line of a multi-line value."""
+    """The strings to hide for one value: itself and each line of a multi-line value.
+
+    Each needs ``MIN_LENGTH`` characters besides surrounding whitespace: a value of four
+    spaces or newlines (a co-user's public value, a careless one) would otherwise mask the
+    indentation and blank lines of every log and output.
+    """
     parts = [value, *(line.strip() for line in value.splitlines())]
-    return [part for part in dict.fromkeys(parts) if len(part) >= MIN_LENGTH]
+    return [part for part in dict.fromkeys(parts) if substantial(part)]
 
 
 def remember_values(values: Iterable[str]) -> None:

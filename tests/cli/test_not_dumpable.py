@@ -88,3 +88,18 @@ def test_kitaru_secrets_run_crashing_with_cores_enabled_writes_no_core(
     )
     assert done.returncode == -signal.SIGSEGV
     assert sorted(Path(embedded_store.root).glob("core*")) == []
+
+
+def test_validate_env_on_the_fast_path_is_not_dumpable_either(tmp_path: Path) -> None:
+    """`secrets validate-env` skips typer (and main's call) but reads a file of values."""
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TOKEN={CANARY}\n")
+    code = (
+        "import sys; from kitaru.cli.validate_run import fast_main; "
+        "from kitaru.cli.not_dumpable import dumpable; "
+        f"code = fast_main(['secrets', sys.argv[1], {str(env_file)!r}]); "
+        "print(code, dumpable(), file=sys.stderr)"
+    )
+    for command, expected in (("validate-env", "False"), ("validate", "True")):
+        done = subprocess.run([PYTHON, "-c", code, command], capture_output=True, text=True)
+        assert done.stderr.split()[-1] == expected, done.stderr

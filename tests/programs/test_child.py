@@ -365,3 +365,22 @@ def test_kitaru_with_redact_stays_killable_while_the_program_runs(tmp_path: Path
     assert parent.stdout.readline() == b"ready ***\n"
     parent.send_signal(signal.SIGTERM)
     assert parent.wait(timeout=30) == 128 + signal.SIGTERM
+
+
+def test_after_the_program_is_reaped_a_late_signal_is_not_sent_to_its_pid(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A signal that a thread started before the mask takes runs the Python handler in
+    the main thread later, possibly after the wait reaped the program: its pid (or group)
+    may by then be another process's. Fails on the old code: it was signalled."""
+    from kitaru.programs import child
+    from kitaru.programs.signal_plan import plan
+
+    sent: list[tuple[int, int]] = []
+    monkeypatch.setattr(child, "_send", lambda pid, signo, group: sent.append((pid, signo)))
+    supervisor = child._Supervisor(plan(signal.getsignal, foreground_terminal=False), None)
+    pid = os.posix_spawn("/bin/sh", ["sh", "-c", "exit 4"], dict(os.environ), setpgroup=0)
+    supervisor.started(pid)
+    assert exit_code(supervisor.wait()) == 4
+    supervisor(signal.SIGTERM, None)
+    assert sent == []

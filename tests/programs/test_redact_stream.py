@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import itertools
 import re
 
@@ -9,8 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kitaru.programs import redact_stream
 from kitaru.programs.masked_forms import masked_forms
-from kitaru.programs.redact_stream import LONG, StreamRedactor
+from kitaru.programs.redact_stream import LONG, StreamRedactor, TooMuchToMaskError
 
 SECRETS = ["hunter2-canary", "hunter2-canary-longer", "pem-line-one\npem-line-two"]
 
@@ -176,3 +178,45 @@ def test_any_chunking_around_the_long_form_threshold(
 ) -> None:
     text = b"".join(pieces)
     assert streamed(values, split(text, cuts)) == whole(values, text)
+
+
+def test_whitespace_around_too_little_is_not_masked() -> None:
+    data = b"def f():\n    return 1\n\n\n\n\n  ab  \n"
+    assert streamed(["    ", "\n\n\n\n\n", "  ab  "], [data]) == data
+    assert streamed([" abcd "], [b"x abcd y"]) == b"x***y"  # the value with its spaces
+
+
+def test_more_forms_than_the_bound_are_refused_before_building(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A co-user's public value of thousands of lines cost seconds and hundreds of MB."""
+    monkeypatch.setattr(redact_stream, "MAX_FORMS", 100)
+    lines = "\n".join(f"line-{n:04d}-of-a-hostile-value" for n in range(40))
+    with pytest.raises(TooMuchToMaskError, match="at most 100 forms") as caught:
+        StreamRedactor(["hunter2-canary", lines])
+    assert "hostile" not in str(caught.value) and caught.value.exit_code == 2
+    StreamRedactor(["hunter2-canary", lines.split("\n", 5)[0]])  # within the bound
+
+
+def test_many_forms_take_a_smaller_stride_and_mask_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    values = [f"tok_{n:02d}_9f8e7d6c5b4a3928-long-enough-for-words" for n in range(30)]
+    wide = StreamRedactor(values)
+    monkeypatch.setattr(redact_stream, "_WIDE", 8)
+    narrow = StreamRedactor(values)
+    assert (wide._stride, narrow._stride) == (4, 1)
+    encoded = base64.b64encode(values[3].encode())
+    data = b"x".join(v.encode() for v in values) + b" and base64 " + encoded
+    for redactor in (wide, narrow):
+        out = b"".join(redactor.feed(chunk) for chunk in split(data, list(range(0, 2000, 13))))
+        assert out + redactor.finish() == whole(values, data)
+
+
+def test_fresh_shares_the_tables_and_holds_its_own_tail() -> None:
+    first = StreamRedactor(SECRETS)
+    second = first.fresh()
+    assert second._anchors is first._anchors and second._short is first._short
+    assert first.feed(b"a hunter2-ca") == b"a "
+    assert second.feed(b"b ") == b"b "
+    assert second.finish() == b"" and first.feed(b"nary\n") == b"***\n"

@@ -73,6 +73,13 @@ def test_short_values_are_not_masked() -> None:
     assert redact("ab xxx") == "ab xxx"
 
 
+def test_values_of_whitespace_around_too_little_are_not_masked() -> None:
+    """A co-user's public value of four spaces would mask every indentation."""
+    remember_values(["    ", "\n\n\n\n", " \t ab \n"])
+    text = "def f():\n    return 1\n\n\n\n\n ab \n"
+    assert redact(text) == text
+
+
 def test_unrelated_records_are_untouched(caplog: pytest.LogCaptureFixture) -> None:
     remember_values([unique("unrelated")])
     caplog.set_level(logging.INFO)
@@ -91,7 +98,7 @@ def test_no_remembered_value_survives(values: list[str], filler: list[str]) -> N
     masked = redact(text)
     for value in values:
         for part in [value, *(line.strip() for line in value.splitlines())]:
-            if len(part) >= MIN_LENGTH:
+            if len(part.strip()) >= MIN_LENGTH:
                 assert part not in masked
 
 

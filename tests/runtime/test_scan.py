@@ -84,6 +84,15 @@ def test_short_values_match_only_whole_strings() -> None:
     assert find_secret("anything", [SecretRead("e", "EMPTY", "")]) is None
 
 
+def test_whitespace_around_too_little_matches_only_whole_strings() -> None:
+    """A co-user's public value of four spaces failed every checkpoint returning indented
+    text (as masking, 4 characters besides surrounding whitespace)."""
+    reads = [SecretRead("shared", "PAD", "    "), SecretRead("shared", "PIN", " 42 ")]
+    assert find_secret("def f():\n    return 42 \n", reads) is None
+    assert find_secret({"pad": "    "}, reads) is not None
+    assert find_secret([b" 42 "], reads) is not None
+
+
 leaves = st.one_of(st.text(alphabet="abc xyz", max_size=8), st.integers(), st.none())
 trees = st.recursive(
     leaves,
