@@ -7,11 +7,12 @@ processes, taking turns with the floors of the same run:
     python -c "import typer, yaml, pydantic"   (the floor every no-store benchmark uses)
     python -c "import click"                   (a stricter one: the bare parser library)
 
-Target: every offline case at most 1.0x the floors. Store-backed: `kitaru __complete bash
-secrets show ''` against a local SQLite ZenML server holding 1,000 secrets (names from the
-server, as the user whose token a previous kitaru command cached), whose whole process
-must answer under 1 s, with every name offered (a run that hit the deadline would offer
-none and is reported as such).
+Target (issue 30): every offline case at most 1.0x the library floor (model aliases, read by kitaru.llm's
+registry, included). Store-backed: `kitaru __complete bash secrets show ''` against a local
+SQLite ZenML server holding 1,000 secrets (names from the server, as the user whose token a
+previous kitaru command cached), and against an embedded store holding as many (names from
+its SQLite file); each whole process must answer under 1 s, with every name offered (a run
+that hit the deadline would offer none and is reported as such).
 
 Run:  .venv/bin/python benchmarks/completion.py [--rounds 15] [--secrets 1000]
 Writes benchmarks/results-completion.md (and prints it).
@@ -86,6 +87,47 @@ def offline_cases() -> list[Case]:
     return cases
 
 
+REGISTRY = """version: 1
+model_registry:
+  aliases:
+    fast: {model: openai/gpt-4o-mini, secret: openai-creds}
+    smart: {model: anthropic/claude-sonnet-4-5, secret: anthropic-creds}
+  default: fast
+"""
+
+
+def alias_case(root: Path) -> Offered:
+    """`kitaru model remove ''` with two aliases in the user's registry."""
+    config = root / "kitaru-config"
+    config.mkdir(mode=0o700)
+    (config / "kitaru.yaml").write_text(REGISTRY)
+    (config / "kitaru.yaml").chmod(0o600)
+    env = {**os.environ, "KITARU_CONFIG_PATH": str(config)}
+    argv = [KITARU, "__complete", "bash", "model", "remove", ""]
+    return Offered("kitaru __complete bash model remove '' (aliases)", argv, env, 2)
+
+
+FILL_EMBEDDED = """
+import sys
+from zenml.client import Client
+client = Client()
+for index in range(int(sys.argv[1])):
+    client.create_secret(f"svc-{index:05d}-creds", values={"K": "v"}, private=index % 2 == 1)
+"""
+
+
+def embedded_case(root: Path, count: int) -> Offered:
+    """`kitaru __complete bash secrets show ''` on an embedded store of ``count`` secrets."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "KITARU_"))},
+        **isolation_env(root / "embedded"),
+    }
+    subprocess.run([PYTHON, "-c", FILL_EMBEDDED, str(count)], env=env, check=True)
+    argv = [KITARU, "__complete", "bash", "secrets", "show", ""]
+    name = f"kitaru __complete bash secrets show '' ({count:,} secrets, embedded store)"
+    return Offered(name, argv, env, count)
+
+
 def fill(api: ServerApi, who: object, count: int) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
@@ -97,7 +139,7 @@ def fill(api: ServerApi, who: object, count: int) -> None:
         list(pool.map(post, range(count)))
 
 
-def store_case(root: Path, count: int, rounds: int) -> tuple[Case, int]:
+def server_case(root: Path, count: int, rounds: int) -> Offered:
     server = ZenMLServer(root / "server")
     server.start()
     api = None
@@ -120,24 +162,28 @@ def store_case(root: Path, count: int, rounds: int) -> tuple[Case, int]:
         )
         take_turns([case], rounds)
         case.complete = case.complete[-rounds:]
-        return case, count
+        return case
     finally:
         if api is not None:
             api.close()
         server.stop()
 
 
-def render(offline: list[Case], store: Case | None, rounds: int) -> str:
+def render(offline: list[Case], stores: list[Offered], rounds: int) -> str:
     floors = offline[:2]
-    rows, misses = [], []
+    rows, misses, above_click = [], [], []
     for case in offline:
         ratios = [case.wall_median / floor.wall_median for floor in floors]
         rows.append(
             f"| {case.name} | {case.wall_median:.3f} | {ratios[0]:.2f}x | {ratios[1]:.2f}x |"
         )
-        if case not in floors and case.name.startswith("kitaru") and max(ratios) > TARGET_RATIO:
-            misses.append(case.name)
+        if case not in floors and case.name.startswith("kitaru"):
+            if ratios[0] > TARGET_RATIO:
+                misses.append(case.name)
+            if ratios[1] > TARGET_RATIO:
+                above_click.append(case.name)
     verdict = "met by every case" if not misses else "NOT met by " + ", ".join(misses)
+    stricter = "every case" if not above_click else "all but " + ", ".join(above_click)
     lines = [
         "# Shell completion: whole processes against the library floors",
         "",
@@ -151,9 +197,11 @@ def render(offline: list[Case], store: Case | None, rounds: int) -> str:
         "|---|---|---|---|",
         *rows,
         "",
-        f"- Offline target (at most {TARGET_RATIO:.1f}x both floors): {verdict}.",
+        f"- Offline target (at most {TARGET_RATIO:.1f}x the library floor): {verdict}.",
+        f"- The stricter click floor (information; YAML and the alias registry's own imports "
+        f"cost more than click): {stricter}.",
     ]
-    if store is not None and isinstance(store, Offered):
+    for store in stores:
         worst = max(store.wall)
         answered = sum(store.complete)
         ok = "met" if store.wall_median < TARGET_STORE_S else "NOT met"
@@ -174,12 +222,16 @@ def main() -> None:
     parser.add_argument("--no-server", action="store_true", help="offline cases only")
     parser.add_argument("--out", type=Path, default=RESULTS)
     options = parser.parse_args()
-    offline = take_turns(offline_cases(), options.rounds)
-    store = None
-    if not options.no_server:
-        with tempfile.TemporaryDirectory(prefix="kitaru-complete-bench-") as tmp:
-            store, _ = store_case(Path(tmp), options.secrets, options.rounds)
-    text = render(offline, store, options.rounds)
+    with tempfile.TemporaryDirectory(prefix="kitaru-complete-bench-") as tmp:
+        root = Path(tmp)
+        embedded = embedded_case(root, options.secrets)
+        offline = take_turns([*offline_cases(), alias_case(root)], options.rounds)
+        take_turns([embedded], options.rounds)
+        embedded.complete = embedded.complete[-options.rounds :]
+        stores = [embedded]
+        if not options.no_server:
+            stores.append(server_case(root, options.secrets, options.rounds))
+    text = render(offline, stores, options.rounds)
     options.out.write_text(text)
     print(text)
 

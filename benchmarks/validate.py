@@ -41,13 +41,14 @@ class Case:
     name: str
     argv: list[str]
     expect_code: int = 0
+    cwd: Path = REPO
     wall: list[float] = field(default_factory=list)
     cpu: list[float] = field(default_factory=list)
 
     def run(self) -> None:
         start = time.perf_counter()
         child = subprocess.Popen(
-            self.argv, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            self.argv, cwd=self.cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         _, status, usage = os.wait4(child.pid, 0)
         self.wall.append(time.perf_counter() - start)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kitaru.lazy import lazy_exports
+from kitaru.lazy import keep_over_submodules, lazy_exports
 
 if TYPE_CHECKING:
     from kitaru.errors import KitaruError, SecretLeakError
-    from kitaru.models import Secret, SecretSummary
+    from kitaru.llm.call import llm
     from kitaru.runtime import checkpoint, flow
+    from kitaru.secret_models import Secret, SecretSummary
     from kitaru.secrets import (
         create_secret,
         delete_secret,
@@ -32,12 +33,13 @@ _EXPORTS = {
     "list_secrets": "kitaru.secrets",
     "delete_secret": "kitaru.secrets",
     "secret_environment": "kitaru.secrets",
-    "Secret": "kitaru.models",
-    "SecretSummary": "kitaru.models",
+    "Secret": "kitaru.secret_models",
+    "SecretSummary": "kitaru.secret_models",
     "KitaruError": "kitaru.errors",
     "SecretLeakError": "kitaru.errors",
     "checkpoint": "kitaru.runtime",
     "flow": "kitaru.runtime",
+    "llm": "kitaru.llm.call",
 }
 
 __all__ = [
@@ -51,9 +53,11 @@ __all__ = [
     "flow",
     "get_secret",
     "list_secrets",
+    "llm",
     "secret_environment",
     "set_secret",
 ]
 
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+keep_over_submodules(__name__, ("llm",))  # kitaru.llm is the function; its package too

@@ -98,6 +98,9 @@ def parse_dotenv(text: str, path: str) -> dict[str, str | None]:
 
 def read_dotenv(path: str | Path) -> dict[str, str | None]:
     """Read and parse one .env file; see ``parse_dotenv``."""
+    from kitaru.files_read import noted
+
+    noted(path, "the .env file")
     try:
         data = Path(path).read_bytes()
     except OSError as err:

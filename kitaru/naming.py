@@ -16,6 +16,7 @@ from uuid import UUID
 
 from kitaru.checks.credentials import looks_like_credential
 from kitaru.errors import InvalidSecretError
+from kitaru.programs.steering_keys import steering_reason
 
 KEY_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # Secret names: letters, digits, `.`, `_`, `-`, starting with a letter or digit. New
@@ -219,6 +220,20 @@ def case_problem(key: str) -> Problem | None:
         f"written {named(key.upper())}"
     )
     return Problem("KS202", message)
+
+
+def steering_problem(key: str) -> Problem | None:
+    """KS206 (a warning): a key that changes how programs start (``BASH_ENV``,
+    ``LD_PRELOAD``, ``PATH``, proxies, ...). Storing one is allowed; `run`, `export` and
+    ``secret_environment`` refuse to hand it to a program unless it is let through."""
+    reason = steering_reason(key)
+    if reason is None:
+        return None
+    message = (
+        f"key {named(key)} changes how programs start: {reason}; `run`/`export` refuse it "
+        f"unless --allow-key {named(key)}"
+    )
+    return Problem("KS206", message)
 
 
 def collision_problem(key: str, first: str, first_line: int) -> Problem | None:

@@ -3,7 +3,9 @@
 The text goes to a temporary file created beside the target (``O_EXCL``: never through
 a planted link), is flushed to disk, and is then renamed or linked into place, so a
 reader sees the old file, nothing, or the whole new one. A private file has mode 0600
-from its creation, so not even its temporary copy is readable by others.
+from its creation, so not even its temporary copy is readable by others. A file the current
+run read is never the target (``kitaru.files_read``), unless the caller says it rewrites
+that input on purpose (`adopt --write` appending to its own manifest).
 """
 
 from __future__ import annotations
@@ -14,9 +16,21 @@ import threading
 from pathlib import Path
 
 
-def write_whole(path: Path, text: str, *, mode: int | None = None, replace: bool = True) -> bool:
+def write_whole(
+    path: Path,
+    text: str,
+    *,
+    mode: int | None = None,
+    replace: bool = True,
+    rewrites_input: bool = False,
+) -> bool:
     """Write ``text`` atomically with ``mode`` (None: the umask's default); without
-    ``replace`` an existing file wins (and False is returned)."""
+    ``replace`` an existing file wins (and False is returned). A file this run read is
+    refused (``OwnInputError``) unless ``rewrites_input``."""
+    if not rewrites_input:
+        from kitaru.files_read import refuse_own_input
+
+        refuse_own_input(path)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
     try:
         fd = os.open(

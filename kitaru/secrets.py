@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from kitaru.errors import SecretExistsError, SecretNotFoundError, SecretOwnerError
-from kitaru.models import Secret, SecretSummary
 from kitaru.naming import check_name, check_values, is_utf8, shown, visibility_word
 from kitaru.naming import is_uuid as _is_uuid
 from kitaru.safe_text import for_terminal
+from kitaru.secret_models import Secret, SecretSummary
 from kitaru.store import SecretRef, SecretStore, StoredSecret, open_store
 from kitaru.store.create_races import create_or_update
 from kitaru.store.fetch import fetch_existing
@@ -363,7 +363,10 @@ class Environment:
 
 
 def _environment(
-    store: SecretStore, wanted: list[tuple[str, bool | None]], override: bool
+    store: SecretStore,
+    wanted: list[tuple[str, bool | None]],
+    override: bool,
+    allow_keys: frozenset[str],
 ) -> Environment:
     from kitaru.programs.environment import SecretValues, merge
 
@@ -382,35 +385,52 @@ def _environment(
         if found.shadowed is not None:
             shadowed.append(found.shadowed)
     variables = merge(
-        [SecretValues(s.name, s.values, s.unavailable_keys) for s in read], override=override
+        [SecretValues(s.name, s.values, s.unavailable_keys) for s in read],
+        override=override,
+        allow_keys=allow_keys,
     )
     return Environment(variables, [s.summary() for s in read], shadowed)
+
+
+def _allowed(allow_keys: Iterable[str] | str | None) -> frozenset[str]:
+    from kitaru.programs.environment import allowed_keys
+
+    return allowed_keys(allow_keys)
 
 
 def secret_environment_found(
     *names_or_ids: str,
     private: bool | None = None,
     override: bool = False,
+    allow_keys: Iterable[str] | str | None = (),
     store: SecretStore | None = None,
 ) -> Environment:
     """``secret_environment``, also telling which secrets and public twins were involved."""
+    allowed = _allowed(allow_keys)  # a wrong name is refused before the store is opened
     wanted = [(name, private) for name in names_or_ids]
-    return _environment(store or open_store(), wanted, override)
+    return _environment(store or open_store(), wanted, override, allowed)
 
 
 def secret_environment(
     *names_or_ids: str,
     private: bool | None = None,
     override: bool = False,
+    allow_keys: Iterable[str] | str | None = (),
     store: SecretStore | None = None,
 ) -> dict[str, str]:
     """Every key of these secrets as environment variables (``os.environ``-style).
 
     Each is found exactly as ``get_secret`` finds it. A key two of them provide is an
     error naming both, unless ``override`` (the later one wins); a withheld value, a key
-    that is not a variable name or a value holding NUL is an error.
+    that is not a variable name or a value holding NUL is an error. A key that changes
+    how programs start (``BASH_ENV``, ``LD_PRELOAD``, ``PATH``, ``PYTHONPATH``, proxies,
+    ``GIT_*``, ``ZENML_*``, ...: ``kitaru.programs.steering_keys``) is an error naming the
+    secret and the key, unless its exact name is in ``allow_keys``: whoever can write the
+    secret (any user of the server, for a public one) would otherwise steer your program.
     """
-    found = secret_environment_found(*names_or_ids, private=private, override=override, store=store)
+    found = secret_environment_found(
+        *names_or_ids, private=private, override=override, allow_keys=allow_keys, store=store
+    )
     for twin in found.shadowed:
         warn_shadowed(Found(None, twin))
     return found.variables
@@ -421,16 +441,19 @@ def manifest_environment(
     targets: list[str] | None = None,
     *,
     override: bool = False,
+    allow_keys: Iterable[str] | str | None = (),
     store: SecretStore | None = None,
 ) -> Environment:
     """The stored values of a manifest's secrets (each of its declared visibility), or of
     the ``targets`` among them; a target the manifest does not declare is an error, and a
-    secret it declares ``state: absent`` gives nothing."""
+    secret it declares ``state: absent`` gives nothing. Keys that change how programs
+    start are refused unless named in ``allow_keys``, as by ``secret_environment``."""
     from kitaru.sync import targets as targeting
     from kitaru.sync.manifest import load_manifest
 
+    allowed = _allowed(allow_keys)
     manifest = targeting.only(load_manifest(manifest_path), targets or ())
     wanted: list[tuple[str, bool | None]] = [
         (spec.name, spec.private) for spec in manifest.secrets if not spec.absent
     ]
-    return _environment(store or open_store(), wanted, override)
+    return _environment(store or open_store(), wanted, override, allowed)

@@ -15,9 +15,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 from typer.testing import CliRunner, Result
 
-pytest_plugins = ["tests.server.fixtures"]  # the real ZenML server behind kitaru_env[server]
+pytest_plugins = [
+    "pytester",  # tests/test_isolation.py runs sessions of its own
+    "tests.isolation",  # no process state leaks from one test to the next
+    "tests.server.fixtures",  # the real ZenML server behind kitaru_env[server]
+]
+
+# No property test is timed: the first example of a test pays for whatever an earlier test
+# did not import yet, and a busy machine slows any of them (hypothesis's default deadline
+# made a test fail in some orders only). On top of hypothesis's own choice (its CI profile).
+settings.register_profile(
+    "kitaru",
+    parent=settings.default,
+    deadline=None,
+    suppress_health_check=[*settings.default.suppress_health_check, HealthCheck.too_slow],
+)
+settings.load_profile("kitaru")
 
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable

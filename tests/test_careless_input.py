@@ -73,6 +73,10 @@ def _sdk_errors(canary: str) -> list[str]:
 
 
 def _mcp_errors(canary: str) -> list[str]:
+    from importlib.util import find_spec
+
+    if find_spec("mcp") is None:  # the kitaru[mcp] extra is absent (ZenML before 0.94.1)
+        return []
     from kitaru.mcp.tools import SecretTools
 
     tools = SecretTools()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
@@ -46,6 +45,8 @@ def test_import_kitaru_is_lazy() -> None:
         ["secrets", "--help"],
         ["secrets", "set", "--help"],
         ["secrets", "list", "--help"],
+        ["model", "--help"],
+        ["model", "register", "--help"],
     ],
 )
 def test_help_imports_no_zenml(args: list[str]) -> None:
@@ -94,12 +95,17 @@ args = {args!r}
 if args[0] == "completion":
     fast_entry(args)
 else:
-    answer(args[1], args[2:], LiveSources())
+    sys.stdout.write(answer(args[1], args[2:], LiveSources()))
 print(sorted(m for m in {heavy!r} if m in sys.modules), file=sys.stderr)
 """
 
 
 def _heavy_imports(args: list[str], env: dict[str, str] | None = None) -> str:
+    return _answer(args, env)[1]
+
+
+def _answer(args: list[str], env: dict[str, str] | None = None) -> tuple[str, str]:
+    """What a completion process prints, and the heavy modules it imported."""
     done = subprocess.run(
         [sys.executable, "-c", ANSWER.format(args=args, heavy=HEAVY)],
         capture_output=True,
@@ -107,7 +113,7 @@ def _heavy_imports(args: list[str], env: dict[str, str] | None = None) -> str:
         timeout=120,
         env=env,
     )
-    return done.stderr.strip()
+    return done.stdout, done.stderr.strip()
 
 
 @pytest.mark.parametrize(
@@ -124,8 +130,26 @@ def test_offline_completion_imports_nothing_heavy(args: list[str]) -> None:
     assert _heavy_imports(args) == "[]"
 
 
-def test_completing_names_on_the_embedded_store_imports_no_zenml(tmp_path: Path) -> None:
+def test_completing_names_on_the_embedded_store_imports_no_zenml(embedded_store: object) -> None:
     """Names come from the store's SQLite file: neither zenml nor pydantic is imported."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "KITARU_"))}
-    env["ZENML_CONFIG_PATH"] = str(tmp_path)
-    assert _heavy_imports(["__complete", "bash", "secrets", "show", ""], env) == "[]"
+    import kitaru
+
+    kitaru.create_secret("completed-name", {"A": "1"})  # ZenML makes the store and its config
+    offered, heavy = _answer(["__complete", "bash", "secrets", "show", ""], dict(os.environ))
+    assert "completed-name" in offered
+    assert heavy == "[]"
+
+
+def test_llm_imports_no_zenml_pydantic_or_provider_sdk() -> None:
+    modules = imported_modules("import kitaru, kitaru.llm; from kitaru import llm")
+    assert "kitaru.llm.call" in modules
+    assert not modules & {"zenml", "pydantic", "openai", "anthropic"}
+
+
+def test_model_list_opens_no_store(tmp_path: object) -> None:
+    code = f"import os\nos.environ['KITARU_CONFIG_PATH'] = {str(tmp_path)!r}\n" + PROBE.format(
+        args=["model", "list"]
+    )
+    modules = imported_modules(code)
+    assert "kitaru.cli.model_cmd" in modules
+    assert not modules & {"zenml", "openai", "anthropic", "kitaru.store"}

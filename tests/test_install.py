@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import subprocess
-from importlib.metadata import PackageNotFoundError, distribution
+from importlib.metadata import PackageNotFoundError, distribution, version
 
+import pytest
 from packaging.requirements import Requirement
 
 from kitaru.store import failures
@@ -55,10 +56,11 @@ def test_plain_dependencies_bring_the_embedded_store() -> None:
     assert not missing, f"`pip install kitaru` would lack {sorted(missing)}"
 
 
-def test_pyproject_pins_zenml_with_its_local_extra() -> None:
+def test_pyproject_takes_a_zenml_range_with_its_local_extra() -> None:
     text = (REPO / "pyproject.toml").read_text()
     dependencies = text.split("dependencies = [", 1)[1].split("]\n", 1)[0]
-    assert '"zenml[local]==0.98.0"' in dependencies
+    assert '"zenml[local]>=0.90.0,<0.99"' in dependencies
+    assert "mcp" not in dependencies  # the kitaru[mcp] extra: it needs ZenML 0.94.1+
 
 
 def test_missing_extra_is_one_line_naming_the_fix(embedded_store: KitaruEnv) -> None:
@@ -77,7 +79,7 @@ def test_missing_extra_is_one_line_naming_the_fix(embedded_store: KitaruEnv) -> 
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
         "Error: connecting to the ZenML store: zenml's 'local' extra is not installed; "
-        "run: pip install 'zenml[local]==0.98.0'"
+        f"run: pip install 'zenml[local]=={version('zenml')}'"
     ]
     assert "unexpected" not in result.stderr
 
@@ -103,3 +105,19 @@ def test_example_workflow_installs_this_project() -> None:
     pinned = re.compile(r'"kitaru @ git\+https://github\.com/[^/"]+/kitaru@[^"\s]+"')
     for line in installs:
         assert pinned.fullmatch(line.strip()), line
+
+
+def test_kitaru_mcp_without_the_sdk_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the MCP SDK is missing (ZenML before 0.94.1 cannot have it), one line."""
+    from kitaru.mcp import entry
+
+    monkeypatch.setattr(entry, "find_spec", lambda name: None)
+    with pytest.raises(SystemExit) as exited:
+        entry.main(["--root", "."])
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "kitaru-mcp: the MCP SDK is not installed; run: pip install 'kitaru[mcp]' "
+        "(it needs ZenML 0.94.1 or later)\n"
+    )

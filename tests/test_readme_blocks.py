@@ -1,8 +1,9 @@
 """The README's code blocks do what the README says, run as a user would run them.
 
 Blocks run here: "Secrets by hand" (bash, top to bottom, real console script), the SDK
-block, the checkpoint/flow block (a real ZenML run), the manifest example (validated) and
-the MCP config (its command exists). Run elsewhere: the two commands at the top
+block, the checkpoint/flow block (a real ZenML run), the manifest example (validated),
+the MCP config (its command exists) and the model walk-through (bash, then its flow, against
+a provider stand-in on 127.0.0.1). Run elsewhere: the two commands at the top
 (`.ci/run` and `.ci/main-job`), the pre-commit snippet (tests/checks/test_hooks.py).
 Not run: `pip install` from GitHub and the server walk-through (no network or server login
 here), the benchmark command (~15 minutes; `benchmarks/` is its own check).
@@ -118,3 +119,54 @@ def test_the_mcp_config_names_the_installed_command() -> None:
     assert (BIN / server["command"]).exists()
     assert server["args"][0] == "--root"
     assert yaml.safe_load(json.dumps(server["env"]))  # plain strings, valid as given
+
+
+def test_the_llm_walk_through_runs_against_a_stand_in_provider(
+    embedded_store: KitaruEnv, tmp_path: Path
+) -> None:
+    """Secret -> alias -> kitaru.llm() in a flow, as written, with the real OpenAI SDK
+    pointed at a provider stand-in on 127.0.0.1 (the environment's base URL)."""
+    from tests.llm.provider_server import start
+
+    provider = start()
+    try:
+        env = {
+            **embedded_store.env,
+            "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+            "KITARU_CONFIG_PATH": str(tmp_path / "kitaru-config"),
+            "OPENAI_BASE_URL": provider.openai_url,
+        }
+        env.pop("OPENAI_API_KEY", None)
+        commands = block_after("## Models and `kitaru.llm()`", "bash")
+        shell = subprocess.run(
+            ["bash", "-euo", "pipefail", "-c", commands],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert shell.returncode == 0, shell.stderr
+        assert "* fast  openai/gpt-4o-mini  secret=openai-creds" in shell.stdout
+        assert "ok   fast (openai/gpt-4o-mini)" in shell.stdout
+        code = block_after("## Models and `kitaru.llm()`", "python")
+        script = embedded_store.root / "readme_llm.py"
+        script.write_text(code + "\nprint('status', run.status)\n")
+        result = subprocess.run(
+            [PYTHON, str(script)],
+            env=env,
+            cwd=embedded_store.root,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "status completed" in result.stdout
+        assert provider.keys_seen() == ["Bearer sk-placeholder"] * 2
+        prompts = [r.body["messages"][-1]["content"] for r in provider.received]
+        assert prompts == [
+            "Write a haiku about secrets.",
+            "Review this haiku: echo: Write a haiku about secrets.",
+        ]
+    finally:
+        provider.stop()

@@ -17,8 +17,8 @@ from kitaru.errors import (
     SecretExistsError,
     SecretNotFoundError,
 )
-from kitaru.models import Secret
 from kitaru.naming import MAX_SECRET_BYTES
+from kitaru.secret_models import Secret
 from kitaru.secrets import describe_secret, upsert_secret
 from kitaru.store import open_store
 from tests.conftest import KitaruEnv
@@ -116,6 +116,24 @@ def test_same_name_public_and_private_the_private_one_wins(
     assert kitaru.get_secret(public.id).keys == ["A", "C"]
     assert kitaru.delete_secret("shared").id == private.id
     assert kitaru.get_secret("shared").id == public.id
+
+
+def test_kitaru_warnings_read_correctly_after_values_that_are_common_words(
+    embedded_store: KitaruEnv, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A value that is a word of kitaru's own message ('False', 'private') is masked where
+    it is interpolated (the shadowed secret's name) but leaves the fixed hint intact."""
+    kitaru.create_secret("words", {"A": "False", "B": "private", "C": "secret", "D": "reach"})
+    assert kitaru.get_secret("words").get("A") == "False"
+    public = kitaru.create_secret("private-twin", {"A": "1"})
+    kitaru.create_secret("private-twin", {"A": "2"}, private=True)
+    with caplog.at_level("WARNING", logger="kitaru"):
+        kitaru.get_secret("private-twin")
+    (record,) = [r for r in caplog.records if r.name == "kitaru"]
+    assert record.getMessage() == (
+        "secret '***-twin': your private secret shadows a public one of the same name "
+        f"({public.id}); reach that one with private=False or its ID"
+    )
 
 
 def test_set_private_on_your_own_public_secret_updates_it(kitaru_env: KitaruEnv) -> None:

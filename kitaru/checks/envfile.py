@@ -2,7 +2,9 @@
 
 Reads the lines python-dotenv and docker's ``--env-file`` read (``KEY=value``, optional
 ``export``, quoted values that may span lines, ``#`` comments, bare ``KEY``) and reports
-bad key names, duplicates, spaces around ``=`` and values that look like real credentials.
+bad key names, keys that change how programs start (KS206: the file's keys become secrets'
+keys and environment variables), duplicates, spaces around ``=`` and values that look like
+real credentials.
 No message ever contains a value: keys are named, values only described.
 """
 
@@ -16,7 +18,13 @@ from kitaru.checks.findings import Finding, Severity
 from kitaru.checks.suppress import apply_allows
 from kitaru.checks.text import decode, not_utf8, read_file, split_lines
 from kitaru.dotenv_reader import bad_lines
-from kitaru.naming import case_problem, collision_problem, key_problem, named
+from kitaru.naming import (
+    case_problem,
+    collision_problem,
+    key_problem,
+    named,
+    steering_problem,
+)
 
 _EXPORT = re.compile(r"export[ \t]+")
 _KEY = re.compile(r"[^=\s#]+")
@@ -105,9 +113,9 @@ class _Linter:
         if problem is not None:
             self.add(number, col, *problem)
             return
-        case = case_problem(key)
-        if case is not None:
-            self.add(number, col, *case, warning=True)
+        for warning in (case_problem(key), steering_problem(key)):
+            if warning is not None:
+                self.add(number, col, *warning, warning=True)
         first = self.keys.setdefault(key, number)
         if first != number:
             self.add(number, col, "KS403", f"duplicate key {key} (first at line {first})")

@@ -30,12 +30,14 @@ RULES: dict[str, str] = {
     "KS103": "secret name has characters outside the safe set [A-Za-z0-9._-]",
     "KS104": "duplicate secret (same name and visibility)",
     "KS105": "secret name has the shape of an ID (a UUID)",
+    "KS106": "the same secret (name and visibility) declared in two listed manifests",
     # key names
     "KS201": "key name is not environment-variable style",
     "KS202": "key name is not UPPER_CASE (warning)",
     "KS203": "key names collide ignoring case",
     "KS204": "duplicate key in a secret",
     "KS205": "`from:` is not a valid environment variable name",
+    "KS206": "key changes how programs start; run/export refuse it unless --allow-key (warning)",
     # values
     "KS301": "looks like an inline credential: manifests hold names, never values",
     # .env files (validate-env)
@@ -43,9 +45,32 @@ RULES: dict[str, str] = {
     "KS402": "spaces around `=`",
     "KS403": "duplicate key in .env file",
     "KS404": "value looks like a real credential (warning)",
+    # the team's rules ([tool.kitaru.rules]; each runs when configured)
+    "KS501": "key name does not match the team's key-pattern",
+    "KS502": "secret name does not match the team's secret-name-pattern",
+    "KS503": "secret must be private (the team's must-be-private)",
+    "KS504": "secret lacks a key the team requires (required-keys)",
+    "KS505": "key the team forbids (forbidden-keys)",
     # allow comments
     "KS901": "`# kitaru: allow` comment that silences nothing (warning)",
 }
+
+# Codes a configuration may neither ignore nor re-grade: the manifest loader's (plan and
+# apply refuse a manifest with them, so validate must too) and credential detection (a pull
+# request must not silence it for a whole repository; `# kitaru: allow` works line by line).
+FIXED: frozenset[str] = frozenset(
+    {
+        *(f"KS00{n}" for n in range(1, 8)),
+        *(f"KS10{n}" for n in range(1, 7)),
+        "KS201",
+        "KS204",
+        "KS205",
+        "KS301",
+        "KS404",
+    }
+)
+# Codes that run only when the configuration sets their rule.
+CONFIGURED: frozenset[str] = frozenset({"KS106", "KS501", "KS502", "KS503", "KS504", "KS505"})
 
 
 @dataclass(frozen=True, order=True)
@@ -75,5 +100,12 @@ class Finding:
         }
 
     def render(self) -> str:
+        """``path:line:col: CODE message`` for a terminal. The path is a file's name as
+        found (a ``manifests`` glob finds names a pull request chose): its control
+        characters are shown escaped, never sent to the terminal."""
+        from kitaru.safe_text import for_terminal
+
         label = "" if self.severity is Severity.error else "warning: "
-        return f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
+        return for_terminal(
+            f"{self.path}:{self.line}:{self.col}: {self.code} {label}{self.message}"
+        )

@@ -50,6 +50,9 @@ def read_file(path: str | Path, what: str) -> bytes | Finding:
     The path is quoted only when it has the shape of a name: a path that does not exist
     may be a value typed in the wrong place.
     """
+    from kitaru.files_read import noted
+
+    noted(path, f"the {what}")
     try:
         return Path(path).read_bytes()
     except OSError as err:

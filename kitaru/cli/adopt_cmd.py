@@ -111,4 +111,5 @@ def _replace(path: Path, text: str) -> None:
     from kitaru.private_file import write_whole
 
     target = path.resolve()
-    write_whole(target, text, mode=target.stat().st_mode & 0o7777)
+    # The one write that replaces a file the command read: its own manifest, appended to.
+    write_whole(target, text, mode=target.stat().st_mode & 0o7777, rewrites_input=True)

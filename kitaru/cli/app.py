@@ -7,7 +7,15 @@ from typing import Any
 
 import typer
 
-from kitaru.cli import adopt_cmd, completion_cmd, run_cmd, secrets_cmd, sync_cmd, validate_cmd
+from kitaru.cli import (
+    adopt_cmd,
+    completion_cmd,
+    model_cmd,
+    run_cmd,
+    secrets_cmd,
+    sync_cmd,
+    validate_cmd,
+)
 from kitaru.cli.fast_help import FastHelpCommand, FastHelpGroup, with_fast_help
 from kitaru.cli.usage import InputSafeGroup
 
@@ -27,6 +35,7 @@ secrets_app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(secrets_app, name="secrets")
+app.add_typer(model_cmd.model_app, name="model")
 app.command("completion", cls=FastHelpCommand)(completion_cmd.completion_command)
 
 _EXTRA_ARGS = {"allow_extra_args": True, "ignore_unknown_options": True}
@@ -51,9 +60,13 @@ for _name, _function, _cls, _settings in _COMMANDS:
 
 @app.callback(invoke_without_command=True)
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", help="Print the version and exit."),
 ) -> None:
     """kitaru: secrets in ZenML, managed by hand or from a manifest in git."""
+    from kitaru.files_read import one_run
+
+    ctx.with_resource(one_run())  # the files this command reads: it never overwrites them
     if version:
         from kitaru import __version__
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from kitaru.cli.main import stdout_to_devnull
+from kitaru.cli.pipes import stdout_to_devnull
 from kitaru.errors import KitaruError
 from kitaru.safe_text import for_terminal, to_json
 

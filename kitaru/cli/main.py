@@ -6,6 +6,8 @@ import os
 import sys
 from typing import NoReturn
 
+from kitaru.cli.pipes import stdout_to_devnull
+
 
 def _exit_code(code: object) -> int:
     if code is None:
@@ -14,16 +16,6 @@ def _exit_code(code: object) -> int:
         return code
     print(code, file=sys.stderr)
     return 1
-
-
-def stdout_to_devnull() -> None:
-    """After a broken pipe, so the final flush at exit has nowhere to fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-    except (OSError, ValueError):  # not a real file (tests capture stdout)
-        pass
 
 
 def main(argv: list[str] | None = None) -> NoReturn:
@@ -46,6 +38,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
         fast = fast_main(sys.argv[1:] if argv is None else argv)
         if fast is None:
             from kitaru.cli.app import app
+            from kitaru.cli.not_dumpable import forbid_core_dumps
+
+            forbid_core_dumps()  # before any command reads a value
 
             app(args=argv, prog_name="kitaru")
         code = fast or 0

@@ -56,6 +56,15 @@ TARGET_OPTION = typer.Option(
 OVERRIDE_OPTION = typer.Option(
     False, "--override", help="A key two secrets provide takes the later secret's value."
 )
+ALLOW_KEY_OPTION = typer.Option(
+    [],
+    "--allow-key",
+    metavar="KEY",
+    help=(
+        "Let this exact key through although it changes how programs start (BASH_ENV, "
+        "LD_PRELOAD, PATH, proxies, ...); refused by default (repeatable)."
+    ),
+)
 
 
 def _environment(
@@ -64,6 +73,7 @@ def _environment(
     targets: list[str],
     private: bool | None,
     override: bool,
+    allow_keys: list[str],
 ) -> Any:
     """The SDK's Environment for names, or for a manifest (its declared visibilities)."""
     if manifest is not None and names:
@@ -74,14 +84,19 @@ def _environment(
         raise UsageError("give at least one secret name, or -f MANIFEST")
     if manifest is not None and private is not None:
         raise UsageError("--private/--public do not apply to -f: the manifest says")
+    from kitaru.programs.environment import allowed_keys
+
+    allowed = allowed_keys(allow_keys)  # a wrong --allow-key fails before the store opens
     quiet_zenml()
     if manifest is not None:
         from kitaru.secrets import manifest_environment
 
-        return manifest_environment(manifest, targets, override=override)
+        return manifest_environment(manifest, targets, override=override, allow_keys=allowed)
     from kitaru.secrets import secret_environment_found
 
-    return secret_environment_found(*(names or []), private=private, override=override)
+    return secret_environment_found(
+        *(names or []), private=private, override=override, allow_keys=allowed
+    )
 
 
 def _mask_for_github(values: list[str]) -> None:
@@ -101,20 +116,28 @@ def run_command(
     targets: list[str] = TARGET_OPTION,
     private: bool | None = VISIBILITY_OPTION,
     override: bool = OVERRIDE_OPTION,
+    allow_keys: list[str] = ALLOW_KEY_OPTION,
     no_inherit: bool = typer.Option(
         False, "--no-inherit", help="Start from an empty environment (only PATH and HOME kept)."
     ),
     redact: bool = typer.Option(
-        False, "--redact", help="Replace every injected value in the program's output with ***."
+        False,
+        "--redact",
+        help="Replace every injected value in the program's output with *** (also JSON-, "
+        "percent- and base64-encoded).",
     ),
 ) -> None:
     """Run a program with every key of the secrets in its environment.
 
     The program gets your environment plus the secrets' keys; kitaru exits with its exit
     code (128+N if signal N ended it; 127 if the command is not found) and adds no output
-    of its own. SIGINT, SIGTERM and SIGHUP sent to kitaru reach the program. A key that
-    two secrets provide is an error (--override: the later one wins). Nothing is written
-    to disk. Under GitHub Actions the values are masked in the job log first.
+    of its own (but a note on stderr when your private secret hides a public one of the
+    same name). Signals sent to kitaru reach the program once; kitaru ends after it. A key
+    that two secrets provide is an error (--override: the later one wins). A key that
+    changes how programs start (BASH_ENV, LD_PRELOAD, PATH, PYTHONPATH, proxies, GIT_*,
+    ZENML_*, ...) is refused and nothing runs, unless you let it through: --allow-key KEY.
+    Nothing is written to disk. Under GitHub Actions the values are masked in the job log
+    first.
 
     \b
     Examples:
@@ -131,21 +154,22 @@ def run_command(
                 "give the command to run after --, e.g. "
                 "kitaru secrets run openai-creds -- python train.py"
             )
-        found = _environment(names, manifest, targets, private, override)
+        found = _environment(names, manifest, targets, private, override, allow_keys)
+        from kitaru.cli.secrets_cmd import note_shadowed
         from kitaru.programs.child import Filter, run_child
         from kitaru.programs.environment import child_environment
 
         variables: dict[str, str] = found.variables
+        for twin in found.shadowed:
+            note_shadowed(twin)  # on stderr, before the program's own output
         env = child_environment(inherited, variables, inherit=not no_inherit)
         _mask_for_github(list(variables.values()))
         filters: list[Filter] | None = None
         if redact:
             from kitaru.programs.redact_stream import StreamRedactor
 
-            filters = [
-                (StreamRedactor(variables.values()), sys.stdout.buffer),
-                (StreamRedactor(variables.values()), sys.stderr.buffer),
-            ]
+            redactor = StreamRedactor(variables.values())  # refuses too many forms
+            filters = [(redactor, sys.stdout.buffer), (redactor.fresh(), sys.stderr.buffer)]
         code = run_child(argv, env, filters)
     raise typer.Exit(code)
 
@@ -156,6 +180,7 @@ def export_command(
     targets: list[str] = TARGET_OPTION,
     private: bool | None = VISIBILITY_OPTION,
     override: bool = OVERRIDE_OPTION,
+    allow_keys: list[str] = ALLOW_KEY_OPTION,
     format_: ExportFormat = typer.Option(
         ExportFormat.dotenv, "--format", help="dotenv, json, shell (for eval) or github-env."
     ),
@@ -166,7 +191,9 @@ def export_command(
 ) -> None:
     """Print the secrets' keys and values in a format other tools read (this shows values).
 
-    A key that two secrets provide is an error (--override: the later one wins). --out
+    A key that two secrets provide is an error (--override: the later one wins). A key
+    that changes how programs start (BASH_ENV, LD_PRELOAD, PATH, NODE_OPTIONS, proxies,
+    ...) is refused and nothing is printed or written, unless --allow-key KEY. --out
     creates the file readable only by you, all at once; an existing file is kept unless
     --force. Under GitHub Actions the values are masked in the job log first.
 
@@ -180,7 +207,7 @@ def export_command(
     with reported_errors():
         if force and out is None:
             raise UsageError("--force needs --out FILE")
-        found = _environment(names, manifest, targets, private, override)
+        found = _environment(names, manifest, targets, private, override, allow_keys)
         from kitaru.cli.secrets_cmd import note_shadowed
         from kitaru.naming import shown_path
         from kitaru.programs.export_formats import expands_in_dotenv, render

@@ -60,6 +60,19 @@ def note_shadowed(shadowed: Any) -> None:
         )
 
 
+def warn_steering(keys: list[str]) -> None:
+    """KS206 on stderr for each written key that changes how programs start. The write
+    still happens: such a key may be intended (a proxy with its credentials), a co-user
+    could write it with ZenML's own tools anyway, and `run`/`export` refuse to hand it to
+    a program unless the user lets it through, which is where it would do harm."""
+    from kitaru.naming import steering_problem
+
+    for key in keys:
+        problem = steering_problem(key)
+        if problem is not None:
+            typer.echo(f"Warning: {problem.code} {problem.message}", err=True)
+
+
 def set_command(
     ctx: typer.Context,
     name: str = typer.Argument(
@@ -117,6 +130,7 @@ def set_command(
         outcome = upsert_secret(name, values, private=private, allow_empty=allow_empty)
         summary = outcome.summary
         note_shadowed(outcome.shadowed)
+        warn_steering(outcome.keys_written)
         if output is OutputFormat.json:
             echo_json(
                 {

@@ -50,7 +50,12 @@ class SyncFormat(str, Enum):
 
 
 FILE_OPTION = typer.Option(
-    Path("secrets.yaml"), "--file", "-f", help="The manifest.", show_default=True
+    [Path("secrets.yaml")],
+    "--file",
+    "-f",
+    metavar="PATH",
+    help="The manifest; repeat for several, planned as one (a secret in two is an error).",
+    show_default=True,
 )
 ENV_FILE_OPTION = typer.Option(
     None, "--env-file", help="A .env file to read values from (overrides env_file:)."
@@ -72,6 +77,13 @@ TARGET_OPTION = typer.Option(
     help="Only this manifest secret (repeatable); a name the manifest does not declare is "
     "an error.",
 )
+CONFIG_OPTION = typer.Option(
+    None,
+    "--config",
+    metavar="PATH",
+    help="The team policy (kitaru.toml or pyproject.toml) [default: the closest one above "
+    "the manifest]. Its errors refuse the run before the store is opened.",
+)
 GITHUB_MASK_OPTION = typer.Option(
     False,
     "--github-mask",
@@ -81,7 +93,7 @@ GITHUB_MASK_OPTION = typer.Option(
 
 
 def plan_command(
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
     detailed: bool = DETAILED_OPTION,
@@ -101,6 +113,7 @@ def plan_command(
         help="Report managed secrets not updated for longer as `age` drift (90d, 12h, 30m, 45s).",
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Show what apply would change, and any drift; writes nothing to the store.
 
@@ -115,12 +128,23 @@ def plan_command(
     from kitaru.ages import parse_duration
 
     age = _checked(output, lambda: parse_duration(max_age) if max_age is not None else None)
-    _run(file, env_file, output, detailed, prune, github_mask, target=target, max_age=age, out=out)
+    _run(
+        file,
+        env_file,
+        output,
+        detailed,
+        prune,
+        github_mask,
+        target=target,
+        max_age=age,
+        out=out,
+        config=config,
+    )
 
 
 def apply_command(
     ctx: typer.Context,
-    file: Path = FILE_OPTION,
+    file: list[Path] = FILE_OPTION,
     env_file: Path | None = ENV_FILE_OPTION,
     dry_run: bool = typer.Option(False, "--dry-run", help="Plan only; write nothing."),
     prune: bool = typer.Option(
@@ -130,7 +154,8 @@ def apply_command(
         None,
         "--plan",
         help="Apply a plan saved by `plan --out`, only if nothing moved since (else exit 1, "
-        "nothing written). Takes its manifest, .env file, prune and targets from the plan.",
+        "nothing written). Takes its manifest, .env file, prune and targets from the plan; "
+        "-f/--env-file pin the files it must name.",
     ),
     target: list[str] = TARGET_OPTION,
     output: SyncFormat = SYNC_OUTPUT_OPTION,
@@ -138,6 +163,7 @@ def apply_command(
         False, "--detailed-exitcode", help="Exit 2 when drift is left after applying."
     ),
     github_mask: bool = GITHUB_MASK_OPTION,
+    config: Path | None = CONFIG_OPTION,
 ) -> None:
     """Create and update secrets to match the manifest; deletes only a secret declared
     `state: absent` (that name and visibility) and never changes an existing one's visibility.
@@ -150,8 +176,10 @@ def apply_command(
       kitaru secrets apply --plan plan.json           # made by: plan --out plan.json
       kitaru secrets apply -f secrets.yaml --target db-creds
     """
+    pins: tuple[Path | None, Path | None] | None = None
     if saved is not None:
-        _checked(output, lambda: _plan_decides(ctx, "file", "env_file", "prune", "target"))
+        _checked(output, lambda: _plan_decides(ctx, "prune", "target"))
+        pins = (_checked(output, lambda: _pinned_manifest(ctx, file)), env_file)
     _run(
         file,
         env_file,
@@ -163,21 +191,32 @@ def apply_command(
         dry_run=dry_run,
         target=target,
         saved=saved,
+        config=config,
+        pins=pins,
     )
 
 
+def _given(ctx: typer.Context, name: str) -> bool:
+    return getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
+
+
 def _plan_decides(ctx: typer.Context, *names: str) -> None:
-    """With ``--plan``, the plan file says which manifest, .env file, prune and targets."""
-    given = [
-        f"--{name.replace('_', '-')}"
-        for name in names
-        if getattr(ctx.get_parameter_source(name), "name", "DEFAULT") != "DEFAULT"
-    ]
+    """With ``--plan``, the plan file says which prune and targets (``-f`` and
+    ``--env-file`` only pin the files it may name)."""
+    given = [f"--{name.replace('_', '-')}" for name in names if _given(ctx, name)]
     if given:
         raise KitaruError(
-            f"--plan takes the manifest, .env file, prune and targets from the plan "
-            f"file; drop {', '.join(given)}"
+            f"--plan takes prune and targets from the plan file; drop {', '.join(given)}"
         )
+
+
+def _pinned_manifest(ctx: typer.Context, files: list[Path]) -> Path | None:
+    """The one manifest ``-f`` pins with ``--plan`` (none given: not pinned)."""
+    if not _given(ctx, "file"):
+        return None
+    if len(files) != 1:
+        raise KitaruError("--plan pins one manifest: give -f once (the plan names its own)")
+    return files[0]
 
 
 def _checked(output: SyncFormat, check: Callable[[], T]) -> T:
@@ -230,7 +269,7 @@ def _read_progress() -> Callable[[int, int, str], None]:
 
 
 def _run(
-    file: Path,
+    file: list[Path],
     env_file: Path | None,
     output: SyncFormat,
     detailed: bool,
@@ -243,6 +282,8 @@ def _run(
     max_age: timedelta | None = None,
     out: Path | None = None,
     saved: Path | None = None,
+    config: Path | None = None,
+    pins: tuple[Path | None, Path | None] | None = None,
 ) -> None:
     """Parse (done by typer), call the pipeline, render, exit code."""
     from kitaru.sync.pipeline import run
@@ -250,7 +291,7 @@ def _run(
     with reported_errors():
         try:
             done = run(
-                file,
+                file if len(file) > 1 else file[0],
                 apply=apply,
                 env_file=env_file,
                 prune=prune,
@@ -259,13 +300,17 @@ def _run(
                 max_age=max_age,
                 out=out,
                 saved=saved,
+                pins=pins,
                 on_resolved=_before_store(github_mask),
                 on_progress=_progress_bar() if apply and not dry_run else None,
                 on_read=_read_progress(),
+                config=config,
             )
         except KitaruError as err:
             _report_failure(err, output)
             raise
+        for warning in done.warnings:  # the policy's warnings; its errors refused the run
+            typer.echo(warning.render(), err=True)
         from kitaru.cli.terminal import use_color
         from kitaru.sync.report import render
 

@@ -25,6 +25,12 @@ FORMAT_OPTION = typer.Option(
     help="text (path:line:col: CODE message), json, or github (workflow annotations).",
 )
 STRICT_OPTION = typer.Option(False, "--strict", help="Fail on warnings too.")
+CONFIG_OPTION = typer.Option(
+    None,
+    "--config",
+    metavar="PATH",
+    help="Use this kitaru.toml or pyproject.toml [default: the closest one above each file].",
+)
 
 
 def validate_command(
@@ -36,15 +42,22 @@ def validate_command(
     ),
     fmt: ValidateFormat = FORMAT_OPTION,
     strict: bool = STRICT_OPTION,
+    config: str | None = CONFIG_OPTION,
+    show_config: bool = typer.Option(
+        False, "--show-config", help="Print the configuration that applies, and its file."
+    ),
 ) -> None:
-    """Check secrets manifests offline: schema, key names, no inline values.
+    """Check secrets manifests offline: schema, key names, no inline values, team rules.
 
     Exit 0 when clean (warnings alone pass unless --strict), 1 on findings, 2 on a usage
-    error such as a missing file. `# kitaru: allow CODE` silences one finding on its line.
+    error such as a missing file or a bad configuration. `# kitaru: allow CODE` silences
+    one finding on its line; [tool.kitaru] in pyproject.toml (or kitaru.toml) configures
+    the rules and lists the manifests checked when no FILES are given.
     """
     from kitaru.cli.validate_run import run
 
-    raise typer.Exit(run("manifest", files or [], fmt.value, strict))
+    code = run("manifest", files or [], fmt.value, strict, config=config, show_config=show_config)
+    raise typer.Exit(code)
 
 
 def validate_env_command(
@@ -56,15 +69,16 @@ def validate_env_command(
     ),
     fmt: ValidateFormat = FORMAT_OPTION,
     strict: bool = STRICT_OPTION,
+    config: str | None = CONFIG_OPTION,
 ) -> None:
     """Check committed .env-style files: key names, duplicates, spacing, real credentials.
 
     Exit codes as for `validate`; a value that looks like a real credential is a warning,
-    so use --strict to fail on it.
+    so use --strict to fail on it. The configuration's rule selection applies here too.
     """
     from kitaru.cli.validate_run import run
 
-    raise typer.Exit(run("env", files or [], fmt.value, strict))
+    raise typer.Exit(run("env", files or [], fmt.value, strict, config=config))
 
 
 def schema_command(
@@ -73,6 +87,9 @@ def schema_command(
         "--write",
         metavar="PATH",
         help="Write the schema to PATH (folders are made) instead of printing it.",
+    ),
+    config: bool = typer.Option(
+        False, "--config", help="The schema of kitaru.toml ([tool.kitaru]) instead."
     ),
 ) -> None:
     """Print the manifest JSON Schema, for editors that read a `$schema` modeline.
@@ -85,17 +102,29 @@ def schema_command(
     """
     from kitaru.cli.validate_run import committed_schema
 
+    text = committed_schema()
+    if config:
+        import json
+
+        from kitaru.config.options import json_schema
+
+        text = json.dumps(json_schema(), indent=2) + "\n"
     if write is None:
-        typer.echo(committed_schema(), nl=False)
+        typer.echo(text, nl=False)
         return
     from pathlib import Path
 
+    from kitaru.errors import KitaruError
     from kitaru.naming import shown_path
+    from kitaru.private_file import write_whole
 
     target = Path(write)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(committed_schema(), encoding="utf-8")
+        write_whole(target, text)  # never over the shipped schema it copies
+    except KitaruError as err:
+        typer.echo(f"Error: {err}", err=True)
+        raise typer.Exit(1) from None
     except OSError as err:
         message = f"schema --write {shown_path(write)}: cannot write it ({type(err).__name__})"
         typer.echo(f"Error: {message}", err=True)

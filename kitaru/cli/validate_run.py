@@ -10,12 +10,15 @@ typer commands in ``validate_cmd``, which call the same ``run``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TextIO
+from typing import TYPE_CHECKING, Literal, NamedTuple, TextIO
 
 if TYPE_CHECKING:  # importing kitaru.sync waits until a command really runs
     from kitaru.checks.findings import Finding
+    from kitaru.checks.manifest_rules import Document
+    from kitaru.config.discover import Finder
+    from kitaru.config.options import Config
 
 Kind = Literal["manifest", "env"]
 FORMATS = ("text", "json", "github")
@@ -27,16 +30,6 @@ DEFAULT_FILES: dict[Kind, tuple[str, ...]] = {
 }
 FORMAT_VERSION = 1
 SCHEMA_FILE = "manifest.schema.json"  # beside kitaru/sync/manifest.py, shipped as package data
-
-
-def _checker(kind: Kind) -> Callable[[str | Path], list[Finding]]:
-    if kind == "manifest":
-        from kitaru.checks.validate import validate_manifest_file
-
-        return validate_manifest_file
-    from kitaru.checks.envfile import validate_env_file
-
-    return validate_env_file
 
 
 def _plural(count: int, word: str) -> str:
@@ -68,8 +61,15 @@ def render(findings: Sequence[Finding], files: Sequence[str], fmt: str) -> tuple
     return "".join(f.render() + "\n" for f in findings), summary + "\n"
 
 
-def _files(kind: Kind, given: Sequence[str], err: TextIO) -> list[str] | None:
+def _files(kind: Kind, given: Sequence[str], err: TextIO, config: Config) -> list[str] | None:
     """The files to check, or ``None`` after saying why a usage error stops the run."""
+    if not given and kind == "manifest" and config.manifests:
+        from kitaru.checks.several import listed
+
+        found = listed(config)
+        if not found:
+            err.write(f"Error: {config.where}: manifests matches no file\n")
+        return found or None
     if not given:
         for name in DEFAULT_FILES[kind]:
             if Path(name).is_file():
@@ -90,23 +90,92 @@ def _files(kind: Kind, given: Sequence[str], err: TextIO) -> list[str] | None:
     return None if problems else list(given)
 
 
+class _Several:
+    """The several-manifests check: each config's listed manifests, read once."""
+
+    def __init__(self) -> None:
+        from kitaru.checks.several import Documents
+
+        self.documents = Documents()
+        self._listed: dict[int, dict[Path, str]] = {}
+
+    def findings(self, path: str, document: Document, config: Config) -> list[Finding]:
+        self.documents.put(path, document)
+        if not config.manifests:
+            return []
+        from kitaru.checks.several import cross_duplicates, listed
+
+        if id(config) not in self._listed:
+            self._listed[id(config)] = {Path(p).absolute(): p for p in listed(config)}
+        members = self._listed[id(config)]
+        me = Path(path).absolute()
+        if me not in members:
+            return []
+        others = [shown for where, shown in members.items() if where != me]
+        return cross_duplicates(path, document, others, self.documents.get)
+
+
+def _check_all(
+    kind: Kind, paths: list[str], explicit: Config | None, finder: Finder
+) -> list[Finding]:
+    from kitaru.checks.findings import Finding
+    from kitaru.checks.policy import Policy
+
+    findings: list[Finding] = []
+    several = _Several()
+    for path in paths:
+        config = explicit or finder.for_file(path)
+        if kind == "env":
+            from kitaru.checks.envfile import validate_env_file
+
+            findings += Policy(config, path).apply(validate_env_file(path))
+            continue
+        from kitaru.checks.text import read_file
+        from kitaru.checks.validate import checked_manifest
+
+        data = read_file(path, "manifest")
+        if isinstance(data, Finding):
+            findings.append(data)
+            continue
+        found, document = checked_manifest(data, path, config)
+        findings += sorted(found + several.findings(path, document, config))
+    return findings
+
+
 def run(
     kind: Kind,
     files: Sequence[str],
     fmt: str = "text",
     strict: bool = False,
     *,
+    config: str | None = None,
+    show_config: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """Check ``files``; exit code 0 clean (or warnings only), 1 findings, 2 usage error."""
+    """Check ``files``; exit code 0 clean (or warnings only), 1 findings, 2 usage error
+    (a missing file, or a configuration that cannot be used)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    paths = _files(kind, files, err)
-    if paths is None:
+    from kitaru.config.discover import Finder, load
+    from kitaru.config.options import ConfigError
+
+    finder = Finder()
+    try:
+        explicit = load(config) if config is not None else None
+        if show_config:
+            from kitaru.config.options import to_toml
+
+            chosen = explicit or (finder.for_file(files[0]) if files else finder.for_folder(Path()))
+            out.write(to_toml(chosen))
+            return 0
+        paths = _files(kind, files, err, explicit or finder.for_folder(Path()))
+        if paths is None:
+            return 2
+        findings = _check_all(kind, paths, explicit, finder)
+    except ConfigError as problem:
+        err.write(f"Error: {problem}\n")
         return 2
-    check = _checker(kind)
-    findings = [finding for path in paths for finding in check(path)]
     stdout, stderr = render(findings, paths, fmt)
     out.write(stdout)
     err.write(stderr)
@@ -114,10 +183,18 @@ def run(
     return 1 if failing else 0
 
 
-def _parse(args: Sequence[str]) -> tuple[list[str], str, bool] | None:
-    """(files, format, strict) for plain invocations; ``None`` means "let typer handle it"."""
+class _Parsed(NamedTuple):
+    files: list[str]
+    fmt: str
+    strict: bool
+    config: str | None
+    show_config: bool
+
+
+def _parse(args: Sequence[str]) -> _Parsed | None:
+    """The options of a plain invocation; ``None`` means "let typer handle it"."""
     files: list[str] = []
-    fmt, strict = "text", False
+    fmt, strict, config, show_config = "text", False, None, False
     items = iter(args)
     for arg in items:
         if arg == "--":
@@ -125,6 +202,12 @@ def _parse(args: Sequence[str]) -> tuple[list[str], str, bool] | None:
             break
         if arg == "--strict":
             strict = True
+        elif arg == "--show-config":
+            show_config = True
+        elif arg == "--config" or arg.startswith("--config="):
+            config = arg.partition("=")[2] if "=" in arg else next(items, None)
+            if not config:
+                return None
         elif arg in FORMAT_FLAGS or arg.startswith(("--format=", "--output=")):
             value = arg.partition("=")[2] if "=" in arg else next(items, None)
             if value not in FORMATS:
@@ -134,12 +217,16 @@ def _parse(args: Sequence[str]) -> tuple[list[str], str, bool] | None:
             return None
         else:
             files.append(arg)
-    return files, fmt, strict
+    return _Parsed(files, fmt, strict, config, show_config)
 
 
 def committed_schema() -> str:
     """The manifest JSON Schema as shipped (tests keep it equal to the generated one)."""
-    return (Path(__file__).resolve().parent.parent / "sync" / SCHEMA_FILE).read_text("utf-8")
+    from kitaru.files_read import noted
+
+    shipped = Path(__file__).resolve().parent.parent / "sync" / SCHEMA_FILE
+    noted(shipped, "the schema kitaru ships")
+    return shipped.read_text("utf-8")
 
 
 def fast_main(args: Sequence[str]) -> int | None:
@@ -153,5 +240,15 @@ def fast_main(args: Sequence[str]) -> int | None:
     parsed = _parse(args[2:])
     if parsed is None:
         return None
-    files, fmt, strict = parsed
-    return run(COMMANDS[args[1]], files, fmt, strict)
+    if COMMANDS[args[1]] == "env":
+        from kitaru.cli.not_dumpable import forbid_core_dumps
+
+        forbid_core_dumps()  # a .env file holds values; typer's path does this in main
+    return run(
+        COMMANDS[args[1]],
+        parsed.files,
+        parsed.fmt,
+        parsed.strict,
+        config=parsed.config,
+        show_config=parsed.show_config,
+    )

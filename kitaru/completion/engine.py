@@ -141,12 +141,11 @@ def _values(kind: str, state: _State, sources: Sources, choices: Sequence[str]) 
         names = sorted({n for n in sources.secret_names(_visibility(state)) if n not in typed})
         return Reply([(n, "") for n in names if secret_name_offered(n)])
     if kind == Kind.target:
-        files = state.given.get("-f") or []
-        manifest = files[-1] if files else state.command.manifest_default
-        if manifest is None:
-            return Reply()
+        default = state.command.manifest_default
+        manifests = state.given.get("-f") or ([default] if default else [])
         taken = set(state.given.get("--target") or [])
-        names = sorted(set(sources.manifest_targets(manifest)) - taken)
+        declared = {name for manifest in manifests for name in sources.manifest_targets(manifest)}
+        names = sorted(declared - taken)
         return Reply([(n, "") for n in names if secret_name_offered(n)])
     if kind == Kind.alias:
         return Reply([(a, "") for a in sorted(set(sources.model_aliases())) if alias_offered(a)])

@@ -23,9 +23,9 @@ def _listed() -> list[tuple[str, bool]]:
         from kitaru.store import rest_names
 
         return rest_names.secret_names(chosen[0])
-    from kitaru.store.embedded_names import secret_names
+    from kitaru.store.sqlite_reader import visible_names
 
-    names = secret_names()  # an embedded store: its SQLite file, when provably the one
+    names = visible_names()  # an embedded store: its SQLite file, when provably the one
     if names is not None:
         return names
     from kitaru.cli.common import quiet_zenml

@@ -60,8 +60,13 @@ OUTPUT = Option(
 PRIVATE = Option(("--private",), "The private secret.")
 PUBLIC = Option(("--public",), "The public secret.")
 FILE = Option(("-f", "--file"), "The manifest.", Kind.file)
+FILES = Option(("-f", "--file"), "A manifest (again for several).", Kind.file, repeat=True)
 TARGET = Option(("--target",), "Only this manifest secret.", Kind.target, repeat=True)
 OVERRIDE = Option(("--override",), "A key two secrets provide takes the later value.")
+ALLOW_KEY = Option(
+    ("--allow-key",), "Let this key through although it steers programs.", Kind.text, repeat=True
+)
+POLICY = Option(("--config",), "The team policy (kitaru.toml or pyproject.toml).", Kind.file)
 SYNC_OUTPUT = Option(
     ("-o", "--output", "--format"),
     "Output format.",
@@ -135,6 +140,7 @@ SECRETS = Command(
                 OVERRIDE,
                 Option(("--no-inherit",), "Start from an empty environment."),
                 Option(("--redact",), "Replace injected values in the output with ***."),
+                ALLOW_KEY,
             ),
             args=Kind.secret,
             many=True,
@@ -158,6 +164,7 @@ SECRETS = Command(
                 ),
                 Option(("--out",), "Write a new 0600 file.", Kind.file),
                 Option(("--force",), "With --out: replace an existing file."),
+                ALLOW_KEY,
             ),
             args=Kind.secret,
             many=True,
@@ -167,8 +174,9 @@ SECRETS = Command(
             "Show what apply would change, and any drift.",
             options=(
                 HELP,
-                FILE,
+                FILES,
                 ENV_FILE,
+                POLICY,
                 SYNC_OUTPUT,
                 DETAILED,
                 PRUNE,
@@ -184,8 +192,9 @@ SECRETS = Command(
             "Create and update secrets to match the manifest.",
             options=(
                 HELP,
-                FILE,
+                FILES,
                 ENV_FILE,
+                POLICY,
                 Option(("--dry-run",), "Plan only; write nothing."),
                 PRUNE,
                 Option(("--plan",), "Apply a plan saved by plan --out.", Kind.file),
@@ -213,21 +222,31 @@ SECRETS = Command(
         Command(
             "validate",
             "Check secrets manifests offline.",
-            options=(HELP, CHECK_OUTPUT, STRICT),
+            options=(
+                HELP,
+                CHECK_OUTPUT,
+                STRICT,
+                POLICY,
+                Option(("--show-config",), "Print the configuration that applies, and its file."),
+            ),
             args=Kind.file,
             many=True,
         ),
         Command(
             "validate-env",
             "Check committed .env-style files.",
-            options=(HELP, CHECK_OUTPUT, STRICT),
+            options=(HELP, CHECK_OUTPUT, STRICT, POLICY),
             args=Kind.file,
             many=True,
         ),
         Command(
             "schema",
             "Print the manifest JSON Schema.",
-            options=(HELP, Option(("--write",), "Write the schema to PATH.", Kind.file)),
+            options=(
+                HELP,
+                Option(("--write",), "Write the schema to PATH.", Kind.file),
+                Option(("--config",), "The schema of kitaru.toml instead."),
+            ),
         ),
     ),
 )
@@ -240,8 +259,6 @@ COMPLETION = Command(
     arg_choices=SHELLS,
 )
 
-# `kitaru model ...` (issue 27) once its typer group is in the app: add MODEL to ROOT's
-# commands (tests/completion/test_spec.py then checks it against the app like the rest).
 MODEL = Command(
     "model",
     "Model aliases for kitaru.llm().",
@@ -254,13 +271,14 @@ MODEL = Command(
                 HELP,
                 Option(("--model",), "PROVIDER/MODEL.", Kind.text),
                 Option(("--secret",), "The secret holding the provider's key.", Kind.secret),
+                Option(("--base-url",), "Another endpoint for this alias.", Kind.text),
                 Option(("--default",), "Make it the default alias."),
                 OUTPUT,
             ),
             args=Kind.alias,
         ),
         Command("list", "List model aliases.", options=(HELP, OUTPUT)),
-        Command("remove", "Remove a model alias.", options=(HELP,), args=Kind.alias),
+        Command("remove", "Remove a model alias.", options=(HELP, OUTPUT), args=Kind.alias),
         Command("check", "Check every alias's linked secret.", options=(HELP, OUTPUT)),
     ),
 )
@@ -269,5 +287,5 @@ ROOT = Command(
     "kitaru",
     "Secrets in ZenML.",
     options=(HELP, Option(("--version",), "Print the version and exit.")),
-    commands=(SECRETS, COMPLETION),
+    commands=(SECRETS, MODEL, COMPLETION),
 )

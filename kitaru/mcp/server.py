@@ -24,6 +24,7 @@ from pydantic import ConfigDict
 from kitaru.mcp.tools import (
     CREATE_DESCRIPTION,
     LIST_DESCRIPTION,
+    MODELS_DESCRIPTION,
     PLAN_DESCRIPTION,
     SHOW_DESCRIPTION,
     SecretTools,
@@ -36,9 +37,9 @@ HTTP_PATH = "/mcp"
 
 INSTRUCTIONS = (
     "kitaru keeps secrets in a ZenML secret store. These tools create secrets, show their "
-    "metadata (names, IDs, visibility, key names) and plan a manifest; they never return a "
-    "secret value and cannot update, apply or delete. To read values, update, apply or "
-    "delete, the user runs the `kitaru secrets` CLI themselves."
+    "metadata (names, IDs, visibility, key names), plan a manifest and list model aliases; "
+    "they never return a secret value and cannot update, apply or delete. To read values, "
+    "update, apply or delete, the user runs the `kitaru secrets` CLI themselves."
 )
 
 READ_ONLY = ToolAnnotations(read_only_hint=True, open_world_hint=False)
@@ -77,7 +78,10 @@ def build_tools(tools: SecretTools) -> list[Tool]:
     )
     show = _tool(tools.show, "kitaru_secrets_show", "Show a secret", SHOW_DESCRIPTION, READ_ONLY)
     plan = _tool(tools.plan, "kitaru_secrets_plan", "Plan a manifest", PLAN_DESCRIPTION, READ_ONLY)
-    return [create, listing, show, plan]
+    models = _tool(
+        tools.models, "kitaru_models_list", "List model aliases", MODELS_DESCRIPTION, READ_ONLY
+    )
+    return [create, listing, show, plan, models]
 
 
 def build_server(

@@ -18,8 +18,8 @@ from pydantic import BaseModel, Field, RootModel, WithJsonSchema
 from kitaru.errors import SecretExistsError
 from kitaru.mcp.files import read_confined
 from kitaru.mcp.results import run_tool
-from kitaru.models import SecretSummary
 from kitaru.naming import check_name, visibility_word
+from kitaru.secret_models import SecretSummary
 from kitaru.secrets import (
     create_secret,
     describe_secret_found,
@@ -74,6 +74,14 @@ the source of its value, and drift other than value drift. targets limits the pl
 manifest secrets (a name the manifest does not declare is an error); max_age (e.g. 90d; units
 s, m, h, d) adds an age drift finding for each stored secret not updated for longer. This
 server never applies a plan nor deletes: to apply it the user runs `kitaru secrets apply`.
+{NO_VALUES}"""
+
+MODELS_DESCRIPTION = f"""List the model aliases kitaru.llm() resolves (kitaru.yaml, and
+KITARU_MODEL_REGISTRY over it), sorted by alias.
+
+Each entry has the alias, its model (provider/model), provider, the reference (name or ID) of
+the secret that holds the provider's key, its endpoint if it has its own, whether it is the
+default, and its source (file or environment). Reads no secret and opens no store.
 {NO_VALUES}"""
 
 SecretName = Annotated[
@@ -179,6 +187,49 @@ def show(name_or_id: str, private: bool | None, store: SecretStore) -> ShownSecr
     )
 
 
+class ModelAlias(BaseModel):
+    """One model alias: references only, never a key."""
+
+    alias: str
+    model: str
+    provider: str
+    secret: str | None
+    base_url: str | None
+    default: bool
+    source: str
+
+
+class ModelList(BaseModel):
+    """What the models tool returns: the default model and every alias."""
+
+    default: str | None
+    aliases: list[ModelAlias]
+
+
+def model_aliases() -> ModelList:
+    import os
+
+    from kitaru.llm.registry import ENV_DEFAULT, load_registry
+
+    registry = load_registry()
+    default = os.environ.get(ENV_DEFAULT) or registry.default
+    return ModelList(
+        default=default,
+        aliases=[
+            ModelAlias(
+                alias=alias.name,
+                model=alias.model,
+                provider=alias.provider,
+                secret=alias.secret,
+                base_url=alias.base_url,
+                default=alias.name == default,
+                source=alias.source,
+            )
+            for alias in (registry.aliases[name] for name in sorted(registry.aliases))
+        ],
+    )
+
+
 class PlanReport(RootModel[dict[str, Any]]):
     """What would be written: actions, keys, sources, drift; never a value comparison."""
 
@@ -219,6 +270,9 @@ class SecretTools:
     ) -> Annotated[CallToolResult, ShownSecret]:
         return self._run(lambda store: show(name_or_id, private, store))
 
+    def models(self) -> Annotated[CallToolResult, ModelList]:
+        return run_tool(model_aliases)  # a local file: no store, no lock
+
     def plan(
         self,
         manifest_path: ManifestPath,
@@ -242,14 +296,14 @@ class SecretTools:
         return self._run(report)
 
     def _manifest(self, given: str) -> Manifest:
-        from kitaru.sync.manifest import parse_manifest
-        from kitaru.sync.pipeline import ManifestProblems
+        """The manifest at ``given`` (inside the root), refused unless it passes the team
+        policy `validate` applies: the closest config walking up, no higher than the root."""
+        from kitaru.config.discover import Finder
+        from kitaru.sync.pipeline import checked
 
         read = read_confined(self.root, given, "manifest_path")
-        manifest, findings = parse_manifest(read.data, str(read.path))
-        if manifest is None:
-            raise ManifestProblems(findings)
-        return manifest
+        config = Finder(stop_at=self.root).for_file(read.path)
+        return checked(read.data, str(read.path), config)[0]
 
     def _env_file(self, manifest: Manifest, given: str | None) -> Path | None:
         """The .env file plan would read, checked like the manifest (the manifest's own

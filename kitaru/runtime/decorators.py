@@ -10,7 +10,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar, overload
 
 from kitaru.errors import SecretLeakError
 from kitaru.runtime.exceptions import mask_exception
@@ -34,6 +34,11 @@ _flow_leaks: ContextVar[list[SecretLeakError] | None] = ContextVar("kitaru_leaks
 # The (masked) exceptions checkpoints of that flow raised, so the flow's failure can name
 # its cause: ZenML's "step failed" error has none.
 _flow_errors: ContextVar[list[BaseException] | None] = ContextVar("kitaru_errors", default=None)
+
+
+def in_flow_body() -> bool:
+    """True while a flow's body runs in this context (its checkpoint calls become steps)."""
+    return _in_flow.get()
 
 
 class Checkpoint:
@@ -60,11 +65,16 @@ def _parameter_error(target: str, read: SecretRead) -> SecretLeakError:
     )
 
 
-def _raise(error: SecretLeakError) -> None:
+def _raise(error: SecretLeakError) -> NoReturn:
     watching = _flow_leaks.get()
     if watching is not None:
         watching.append(error)
     raise error
+
+
+def raise_leak(error: SecretLeakError) -> NoReturn:
+    """Raise ``error`` so that the flow running it re-raises it, not "step failed"."""
+    _raise(error)
 
 
 def _guard(result: Any, checkpoint: str, reads: list[SecretRead], allow: bool) -> Any:
@@ -197,10 +207,14 @@ def checkpoint(
     """
 
     def decorate(func: Callable[..., Any]) -> BaseStep:
+        from kitaru.store.compat import check_client, with_resolved_signature
+
+        check_client()  # a ZenML outside the range: one line, before any of it loads
         from zenml import step
 
         name = step_options.get("name") or func.__name__
-        zen_step: BaseStep = step(**step_options)(guarded(func, name, allow_secret_output))
+        entrypoint = with_resolved_signature(guarded(func, name, allow_secret_output), func)
+        zen_step: BaseStep = step(**step_options)(entrypoint)
         return _with_call(zen_step, Checkpoint, _call_checkpoint)
 
     return decorate if func is None else decorate(func)
@@ -239,6 +253,9 @@ def flow(
     """
 
     def decorate(func: Callable[..., Any]) -> Pipeline:
+        from kitaru.store.compat import check_client
+
+        check_client()  # a ZenML outside the range: one line, before any of it loads
         from zenml import pipeline
 
         built: Pipeline = pipeline(**pipeline_options)(_flow_body(func))

@@ -14,11 +14,11 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from kitaru.runtime.importing import importing_module
-from kitaru.runtime.redact import remember_values
+from kitaru.runtime.redact import forget_values, remember_values
 from kitaru.runtime.scan import SecretRead
 
 if TYPE_CHECKING:
-    from kitaru.models import Secret
+    from kitaru.secret_models import Secret
 
 logger = logging.getLogger("kitaru.runtime")
 
@@ -50,6 +50,15 @@ def all_reads() -> list[SecretRead]:
     parameter, which ZenML stores in plain text."""
     with _all_lock:
         return list(_all)
+
+
+def forget_reads() -> None:
+    """Forget every value this process has read: logs no longer mask them and they may be
+    passed as parameters again. For tests, and for a process that embeds kitaru and runs
+    unrelated work in turn; never needed by a command or a flow."""
+    with _all_lock:
+        _all.clear()
+    forget_values()
 
 
 def on_secret_read(secret: Secret) -> None:

@@ -6,7 +6,8 @@ Two looks, because no list of Python types covers what a checkpoint may return:
    mappings, collections, pydantic models (their fields and their JSON dump, which is what
    ZenML stores for a model), and any object's ``__dict__`` and ``__slots__``. Bounded,
    with a cycle guard; iterators are not consumed. This also finds values shorter than
-   ``MIN_LENGTH`` (as whole strings), and values in objects that refuse to be pickled.
+   ``MIN_LENGTH`` besides surrounding whitespace (as whole strings), and values in
+   objects that refuse to be pickled.
 2. The object's pickle, as ZenML's fallback materializer writes it (cloudpickle), streamed
    through a sink that searches it for each value encoded as pickle (UTF-8) and as
    fixed-width arrays (UTF-16/32) store text. Whatever state an object hands to pickle,
@@ -24,7 +25,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from kitaru.runtime.redact import MIN_LENGTH
+from kitaru.runtime.redact import substantial
 
 # Objects the walk visits at most; past it, the pickle scan still sees everything.
 MAX_NODES = 50_000
@@ -61,9 +62,9 @@ class SecretRead:
         if not self.value:
             return False
         if isinstance(data, str):
-            return data == self.value if len(self.value) < MIN_LENGTH else self.value in data
+            return self.value in data if substantial(self.value) else data == self.value
         encoded = self.value.encode("utf-8", "surrogatepass")
-        return data == encoded if len(self.value) < MIN_LENGTH else encoded in data
+        return encoded in data if substantial(self.value) else data == encoded
 
 
 def _slot_values(obj: object) -> Iterable[object]:
@@ -144,7 +145,7 @@ class _ScanningSink:
     def __init__(self, reads: Sequence[SecretRead]) -> None:
         self.needles: dict[bytes, SecretRead] = {}
         for read in reads:
-            if len(read.value) >= MIN_LENGTH:
+            if substantial(read.value):
                 for encoding in _ENCODINGS:
                     self.needles.setdefault(read.value.encode(encoding, "surrogatepass"), read)
         self._keep = max((len(needle) for needle in self.needles), default=1) - 1

@@ -43,9 +43,13 @@ def _wrap(stream: Any) -> None:
 
 @contextmanager
 def masked_streams() -> Iterator[None]:
-    """Mask remembered values in stdout/stderr writes made in this context."""
+    """Mask remembered values in stdout/stderr writes made in this context (and in the
+    prints older ZenML clients store apart from the streams: kitaru.store.compat)."""
+    from kitaru.store.compat import mask_zenml_prints
+
     _wrap(sys.stdout)
     _wrap(sys.stderr)
+    mask_zenml_prints(_masking.get, redact)
     token = _masking.set(True)
     try:
         yield

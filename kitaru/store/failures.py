@@ -96,7 +96,7 @@ VALUES_LOST_MESSAGE = (
 )
 
 
-def orphan_remedy(secret_id: str) -> str:
+def orphan_remedy(secret_id: str, *, absent: bool = False) -> str:
     """What a server admin runs to remove an orphaned secret's row (tried on SQLite with
     zenml 0.98; the same statement suits MySQL/MariaDB, where ZenML also keeps IDs as
     32 hex characters). Only a real UUID is quoted into the SQL: the ID came from the
@@ -108,16 +108,18 @@ def orphan_remedy(secret_id: str) -> str:
     return (
         "a server admin removes its row from ZenML's database with "
         f"DELETE FROM secret WHERE id = '{hex_id}' AND `values` IS NULL; "
-        "then apply creates it"
+        + ("then it is gone, as the manifest declares" if absent else "then apply creates it")
     )
 
 
-def orphaned(secret_id: str) -> str:
-    """The plan's finding for a declared secret a server lists but holds no values for."""
+def orphaned(secret_id: str, *, absent: bool = False) -> str:
+    """The plan's finding for a declared secret a server lists but holds no values for
+    (``absent``: declared ``state: absent``, which no API can bring about either)."""
+    cannot = "delete it" if absent else "write it"
     return (
         "the ZenML server lists this secret but holds no values for it (its creation was "
-        "interrupted) and can neither read, update nor delete it, so apply cannot write it; "
-        + orphan_remedy(secret_id)
+        f"interrupted) and can neither read, update nor delete it, so apply cannot {cannot}; "
+        + orphan_remedy(secret_id, absent=absent)
     )
 
 
@@ -157,15 +159,29 @@ _EXTRA_HINT = re.compile(r"zenml\[([a-z0-9][a-z0-9_-]*)\]")
 
 
 def missing_part(action: str, exc: ImportError) -> StoreError:
-    """ZenML lacks an optional part the configured store needs (an extra, a module).
+    """ZenML lacks an optional part the configured store needs (an extra, a module), or
+    a part of ZenML itself is missing (a ZenML outside kitaru's range).
 
     ZenML's own text names the extra (e.g. ``zenml[local]`` for the embedded store);
     kitaru only takes that name from it, pinned to the installed zenml version.
     """
+    from kitaru.store import compat
+
     hint = _EXTRA_HINT.search(str(exc))
     if hint is not None:
         fix = f"pip install 'zenml[{hint.group(1)}]=={_zenml_version()}'"
         return StoreError(f"{action}: zenml's '{hint.group(1)}' extra is not installed; run: {fix}")
+    inside = compat.missing_in_zenml(exc)
+    if inside is not None:
+        installed = compat.installed_client()
+        if installed is None:
+            refusal = compat.client_refusal(None)
+            assert refusal is not None
+            return StoreError(f"{action}: {refusal}")
+        return StoreError(
+            f"{action}: the installed zenml {_zenml_version()} has no '{inside}'; kitaru "
+            f"supports ZenML clients {compat.client_range_text()}"
+        )
     module = (exc.name or "").split(".")[0]
     if module and _MODULE_NAME.fullmatch(module):
         return StoreError(
@@ -184,4 +200,4 @@ def _zenml_version() -> str:
     try:
         return version("zenml")
     except PackageNotFoundError:
-        return "0.98.0"
+        return "unknown"

@@ -6,17 +6,13 @@ so additions on the server side do not break parsing. Values never appear in ``r
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from kitaru.store import compat
 from kitaru.store.base import SecretRef, StoredSecret, as_utc
-
-# ZenML server versions whose /api/v1 secret, login and info shapes kitaru was built
-# and tested against (0.98.0); older servers and a future 1.x go through ZenML's client.
-MIN_SERVER_VERSION = (0, 80, 0)
-MAX_SERVER_VERSION = (1, 0, 0)  # exclusive
 
 
 class _Lenient(BaseModel):
@@ -40,9 +36,14 @@ class TokenResponse(_Lenient):
 class SecretBody(_Lenient):
     private: bool = False
     values: dict[str, str | None] = Field(default_factory=dict, repr=False)
-    user_id: str | None = None  # the creating user, in every secret response's body
+    user_id: str | None = None  # the creating user (compat.rest_owner reads both shapes)
     created: datetime | None = None
     updated: datetime | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _owner(cls, data: Any) -> Any:
+        return compat.rest_owner(data)
 
 
 class SecretResource(_Lenient):
@@ -86,17 +87,3 @@ class SecretPage(_Lenient):
     index: int = 1
     total_pages: int = 0
     items: list[SecretResource] = Field(default_factory=list)
-
-
-def parse_version(text: str) -> tuple[int, int, int] | None:
-    """``0.98.0`` -> (0, 98, 0); pre-release and build suffixes are ignored."""
-    match = re.match(r"^\s*v?(\d+)\.(\d+)(?:\.(\d+))?", text)
-    if match is None:
-        return None
-    major, minor, patch = match.groups()
-    return int(major), int(minor), int(patch or 0)
-
-
-def supported_version(text: str) -> bool:
-    version = parse_version(text)
-    return version is not None and MIN_SERVER_VERSION <= version < MAX_SERVER_VERSION

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from kitaru.errors import KitaruError, StoreError
-from kitaru.store import failures
+from kitaru.store import compat, failures
 from kitaru.store.http_setup import import_httpx as import_httpx
 from kitaru.store.http_setup import tls_setting as tls_setting
 from kitaru.store.rest_models import ServerInfo
@@ -270,7 +270,7 @@ def decode(response: httpx.Response, action: str) -> Any:
     if status == 409:
         raise failures.exists(action)
     if status in (400, 422):
-        if "maximum total size" in response.text:
+        if compat.too_big(response.text):
             raise failures.too_big(action)
         raise failures.rejected(action)
     if status == 429 or status >= 500:

@@ -1,11 +1,16 @@
-"""The one place that decides which client talks to the store: kitaru's REST store,
-ZenML's client, or ZenML's client as the fallback on an unsupported server.
+"""The one place that decides which client talks to the store: kitaru's REST store or
+ZenML's client.
 
 A ZenML server gets the REST store (no zenml import, no seconds of start-up) unless
-``KITARU_STORE_CLIENT=zenml`` asks for ZenML's client, or the server's version is one
-the REST store was not built for; then ZenML's client takes over with a one-line
-notice. An embedded (SQLite) store is always ZenML's client. One REST store is kept
-per server and identity, so repeated SDK calls reuse its connections and token.
+``KITARU_STORE_CLIENT=zenml`` asks for ZenML's client. A server outside the supported
+range (kitaru.store.compat) is refused in one line on first contact, whichever client
+was chosen, before zenml is imported (ZenML's client would rewrite the version in the
+user's ZenML config on the way); ``KITARU_STORE_CLIENT=rest`` skips that check. An
+embedded (SQLite) store is read straight from its file where that is provably the store
+ZenML would open (kitaru.store.embedded), else through ZenML's client, which
+``KITARU_STORE_CLIENT=zenml`` also asks for; writes to it always go through ZenML. One
+REST store is kept per server and identity, so repeated SDK calls reuse its connections
+and token.
 Importing this module costs nothing: each store's module loads when it is chosen.
 """
 
@@ -13,14 +18,18 @@ from __future__ import annotations
 
 import atexit
 import os
-import sys
 import threading
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from kitaru import startup
 from kitaru.errors import StoreError
+from kitaru.store import compat
 from kitaru.store.base import SecretRef, SecretStore, StoredSecret
 from kitaru.store.server_config import ServerConfig, display_url, read_server_config
+
+if TYPE_CHECKING:
+    from kitaru.store.rest import RestSecretStore
 
 CLIENT_SWITCH = "KITARU_STORE_CLIENT"
 CLIENT_CHOICES = ("auto", "rest", "zenml")
@@ -54,13 +63,36 @@ def open_store() -> SecretStore:
     chosen = rest_choice()
     if chosen is not None:
         return server_store(*chosen)
-    from kitaru.store.zenml_client import ZenMLClientStore
+    if client_choice() == "zenml":
+        from kitaru.store.zenml_client import ZenMLClientStore
 
-    return ZenMLClientStore()
+        return ZenMLClientStore()
+    from kitaru.store.embedded import EmbeddedStore
+
+    return EmbeddedStore()  # reads from SQLite where provably ZenML's store (sqlite_reader)
+
+
+def check_server(rest: RestSecretStore) -> None:
+    """Refuse a server outside the supported range (``GET /info``, no login)."""
+    version = rest.server_info().version
+    if not compat.server_supported(version):
+        raise compat.server_refused(display_url(rest.connection.config.url), version)
+
+
+def check_server_of(config: ServerConfig) -> None:
+    """The same check on a throw-away connection (for ZenML's client, before zenml loads)."""
+    from kitaru.store.rest import RestSecretStore
+    from kitaru.store.rest_auth import ServerConnection
+
+    rest = RestSecretStore(ServerConnection(config))
+    try:
+        check_server(rest)
+    finally:
+        rest.close()
 
 
 class ServerStore:
-    """The REST store, which hands over to ZenML's client on an unsupported server."""
+    """The REST store, used once the server's version is known to be supported."""
 
     def __init__(self, config: ServerConfig, check_version: bool = True) -> None:
         from kitaru.store.rest import RestSecretStore
@@ -81,22 +113,9 @@ class ServerStore:
         return self._active
 
     def _decide(self) -> SecretStore:
-        from kitaru.store.rest_models import supported_version
-
-        version = self.rest.server_info().version
-        if not self._check_version or supported_version(version):
-            return self.rest
-        print(
-            f"kitaru: the ZenML server at {display_url(self.rest.connection.config.url)} runs "
-            f"version {version[:40] or 'unknown'}, which kitaru's REST client does not "
-            f"support; using ZenML's client (set {CLIENT_SWITCH}=rest to override)",
-            file=sys.stderr,
-            flush=True,
-        )
-        self.rest.close()
-        from kitaru.store.zenml_client import ZenMLClientStore
-
-        return ZenMLClientStore()
+        if self._check_version:
+            check_server(self.rest)
+        return self.rest
 
     @property
     def max_workers(self) -> int:

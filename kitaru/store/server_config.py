@@ -42,19 +42,36 @@ class ServerConfig:
         return self.api_key is not None or (self.username is not None and self.password is not None)
 
 
+def _expanduser(path: str, environ: Mapping[str, str]) -> str:
+    """``os.path.expanduser`` of a ``~/...`` path, with ``HOME`` read from ``environ``."""
+    if "HOME" in environ:
+        home = environ["HOME"]
+    else:
+        return os.path.expanduser(path)  # the password database, as Python does
+    return (home.rstrip("/") + path[1:]) or "/"
+
+
 def zenml_config_dir(environ: Mapping[str, str] = os.environ, platform: str = sys.platform) -> Path:
     """ZenML's global config directory: ``ZENML_CONFIG_PATH``, else the per-user
-    application directory ZenML picks on this platform (click's ``get_app_dir``)."""
+    application directory ZenML picks on this platform (click's ``get_app_dir``).
+
+    Exactly as they compute it, odd values included: ZenML does not expand ``~`` in
+    ``ZENML_CONFIG_PATH``, and click takes a set ``XDG_CONFIG_HOME`` as it is, even empty
+    or relative (the folder is then relative to the working directory)."""
     explicit = environ.get("ZENML_CONFIG_PATH")
     if explicit:
-        return Path(explicit).expanduser().resolve()
-    home = Path(environ.get("HOME", "~")).expanduser()
+        return Path(explicit).resolve()
     if platform == "win32":
-        return Path(environ.get("APPDATA") or home) / "zenml"
+        folder = environ.get("APPDATA")
+        if folder is None:
+            folder = environ.get("USERPROFILE") or environ.get("HOME") or os.path.expanduser("~")
+        return Path(os.path.join(folder, "zenml"))
     if platform == "darwin":
-        return home / "Library" / "Application Support" / "zenml"
-    base = environ.get("XDG_CONFIG_HOME") or str(home / ".config")
-    return Path(base).expanduser() / "zenml"
+        return Path(_expanduser("~/Library/Application Support", environ)) / "zenml"
+    base = environ.get("XDG_CONFIG_HOME")
+    if base is None:
+        base = _expanduser("~/.config", environ)
+    return Path(os.path.join(base, "zenml"))
 
 
 def is_server_url(url: object) -> bool:

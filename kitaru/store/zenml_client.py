@@ -10,7 +10,7 @@ from uuid import UUID
 
 from kitaru import startup
 from kitaru.errors import KitaruError, StoreError
-from kitaru.store import failures
+from kitaru.store import compat, failures
 from kitaru.store.base import LIST_PAGE_SIZE, SecretRef, StoredSecret, as_utc
 from kitaru.store.create_races import create_once, patiently
 from kitaru.store.lost_updates import patch, update_until_kept
@@ -82,7 +82,7 @@ def translate_errors(action: str) -> Iterator[None]:
     except IllegalOperationError:
         raise failures.not_allowed(action) from None
     except ValueError as exc:
-        if "maximum total size" in str(exc):
+        if compat.too_big(str(exc)):
             raise failures.too_big(action) from None
         raise failures.rejected(action) from None
     except Exception as exc:
@@ -115,8 +115,7 @@ def _stored(response: Any) -> StoredSecret:
 
 def _user_id(response: Any) -> str | None:
     """The creating user's ID, carried in the body of every ZenML secret response."""
-    user_id = response.user_id
-    return None if user_id is None else str(user_id)
+    return compat.client_owner(response)
 
 
 def _page_size() -> int:
@@ -135,10 +134,18 @@ class ZenMLClientStore:
         self._remote = False
 
     def _check_once(self) -> None:
-        """A dead server is reported before the seconds of `import zenml` are spent."""
+        """A dead server, a server or a ZenML client outside the supported range are
+        reported before the seconds of `import zenml` are spent (and before ZenML's
+        client rewrites the version in the user's ZenML config)."""
         expected = store_url()  # found in milliseconds, before zenml's seconds of import
         if is_server_url(expected):
             check_reachable(str(expected))
+            config = read_server_config()
+            if config is not None:
+                from kitaru.store.selection import check_server_of
+
+                check_server_of(config)
+        compat.check_client()
         with translate_errors(failures.CONNECTING):
             from zenml.config.global_config import GlobalConfiguration
 

@@ -168,13 +168,11 @@ def zenml_console_on_stderr() -> Iterator[None]:
     console handler that writes to stdout. The console script keeps that handler on
     stderr for good; a library call hands ZenML its own stream back afterwards.
     """
-    from zenml.logger import ZenMLConsoleHandler
+    from kitaru.store.compat import console_handlers
 
     moved: list[tuple[logging.StreamHandler[Any], Any]] = []
-    for handler in logging.getLogger().handlers:
-        if isinstance(handler, ZenMLConsoleHandler) and not isinstance(
-            handler.stream, _CurrentStderr
-        ):
+    for handler in console_handlers():
+        if not isinstance(handler.stream, _CurrentStderr):
             moved.append((handler, handler.setStream(_CurrentStderr())))
     try:
         yield

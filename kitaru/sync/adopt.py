@@ -6,7 +6,14 @@ value comes from the environment variable named as the key (the manifest's defau
 
 Names and keys come from the store, written by any user of it: one the manifest grammar
 cannot hold safely is skipped with a note that quotes it only through ``naming.shown``, and
-every scalar is written by the YAML emitter, then read back, before it reaches any text.
+every scalar is written by the YAML emitter, then read back by the manifest's own YAML reader
+(YAML 1.2 core scalars: ``1e3``, ``0x10`` and ``0o7`` are numbers there, ``yes`` is not a
+boolean), quoted whenever a plain scalar would not read back as the same string. Each entry is
+read back through the manifest reader before it is offered. A key whose stored value is empty
+(or white space) is adopted as ``optional``: an empty variable counts as unset, and a required
+key without a value would fail the whole plan. A public secret another user created is never
+offered when one of its keys would read a variable that feeds a private secret (the manifest's,
+or one adopted with it): applying it would copy the private value into their secret.
 Appending keeps every byte of the manifest: the new text is the old text plus entries at the
 end of the ``secrets:`` list, or nothing at all (``AdoptError``) when the file's shape makes
 a pure append impossible.
@@ -14,13 +21,13 @@ a pure append impossible.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kitaru.errors import KitaruError, SecretNotFoundError
-from kitaru.naming import key_problem, name_problem, named, shown, visibility_word
+from kitaru.naming import is_blank, key_problem, name_problem, named, shown, visibility_word
 
 if TYPE_CHECKING:
     from kitaru.store.base import SecretStore, StoredSecret
@@ -33,18 +40,27 @@ class AdoptError(KitaruError):
 
 @dataclass(frozen=True)
 class Entry:
-    """One manifest entry for an existing secret: name, visibility, key names."""
+    """One manifest entry for an existing secret: name, visibility, key names (``optional``:
+    keys whose stored value is empty, so an empty variable leaves them as they are)."""
 
     name: str
     private: bool
     keys: tuple[str, ...]
+    optional: frozenset[str] = frozenset()
 
     @property
     def label(self) -> str:
         return f"{self.name} ({visibility_word(self.private)})"
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.name, "private": self.private, "keys": list(self.keys)}
+        shown: dict[str, Any] = {
+            "name": self.name,
+            "private": self.private,
+            "keys": list(self.keys),
+        }
+        if self.optional:  # only then: the entry's shape is otherwise unchanged
+            shown["optional_keys"] = [key for key in self.keys if key in self.optional]
+        return shown
 
 
 @dataclass(frozen=True)
@@ -58,16 +74,42 @@ class Adoption:
 # --- YAML text, emitted and read back -----------------------------------------------------
 
 
-def scalar(text: str) -> str:
-    """``text`` as one YAML plain or quoted scalar, as the emitter writes it (so `true`,
-    `1.0`, `null` or `on` come out quoted); raises ValueError if it does not read back."""
+def _reads_back(inner: str, text: str) -> bool:
+    """``inner`` is read as the string ``text`` by the manifest's reader (YAML 1.2 core
+    scalars, ``checks.yaml_positions``) and by a YAML 1.1 reader (PyYAML's) alike."""
     import yaml
 
-    dumped: str = yaml.safe_dump([text], default_flow_style=True, width=1 << 20)
-    inner = dumped.strip()[1:-1]
-    if "\n" in inner or yaml.safe_load(f"[{inner}]") != [text]:
-        raise ValueError("not representable as one YAML scalar")
-    return inner
+    from kitaru.checks.yaml_positions import PositionedYaml
+
+    if "\n" in inner:
+        return False
+    reader = PositionedYaml("<adopt>")
+    node = reader.compose(f"[{inner}]")
+    if not isinstance(node, yaml.SequenceNode) or len(node.value) != 1:
+        return False
+    item = node.value[0]
+    as_read = reader.convert(item) if isinstance(item, yaml.ScalarNode) else None
+    try:
+        elsewhere = yaml.safe_load(f"[{inner}]")
+    except yaml.YAMLError:
+        return False
+    return not reader.findings and as_read == text and elsewhere == [text]
+
+
+def scalar(text: str) -> str:
+    """``text`` as one YAML scalar that the manifest's reader (and any YAML 1.1 reader)
+    reads back as this very string: plain where that holds, quoted otherwise (`true`, `1e3`,
+    `0x10`, `0o7`, `null`, `on`); raises ValueError when no form reads back."""
+    import yaml
+
+    for style in (None, "'", '"'):
+        dumped: str = yaml.safe_dump(
+            [text], default_flow_style=True, width=1 << 20, default_style=style
+        )
+        inner = dumped.strip()[1:-1]
+        if _reads_back(inner, text):
+            return inner
+    raise ValueError("not representable as one YAML scalar")
 
 
 def entry_text(entry: Entry, dash: int = 2, offset: int = 2, newline: str = "\n") -> str:
@@ -77,8 +119,12 @@ def entry_text(entry: Entry, dash: int = 2, offset: int = 2, newline: str = "\n"
         f"{' ' * dash}-{' ' * (offset - 1)}name: {scalar(entry.name)}",
         f"{pad}private: {'true' if entry.private else 'false'}",
         f"{pad}keys:",
-        *(f"{pad}  - {scalar(key)}" for key in entry.keys),
     ]
+    for key in entry.keys:
+        if key in entry.optional:
+            lines += [f"{pad}  - key: {scalar(key)}", f"{pad}    optional: true"]
+        else:
+            lines.append(f"{pad}  - {scalar(key)}")
     return newline.join(lines) + newline
 
 
@@ -101,7 +147,21 @@ def _problem(secret: StoredSecret) -> str | None:
     bad = [key for key in secret.values if key_problem(key) is not None]
     if bad:
         return f"{len(bad)} of its key names cannot be written in a manifest"
-    entry = Entry(secret.name, secret.private, tuple(sorted(secret.values)))
+    return _reads_back_as_entry(entry_of(secret))
+
+
+def entry_of(secret: StoredSecret) -> Entry:
+    """The entry for a stored secret: its keys sorted, those holding an empty (or
+    white-space) value optional, as an empty variable counts as unset."""
+    empty = frozenset(
+        key for key, value in secret.values.items() if value is not None and is_blank(value)
+    )
+    return Entry(secret.name, secret.private, tuple(sorted(secret.values)), empty)
+
+
+def _reads_back_as_entry(entry: Entry) -> str | None:
+    """None when the entry's text passes `validate` and the manifest reader reads it back as
+    exactly this entry (name, visibility, keys, optional keys); else why not."""
     try:
         text = "version: 1\nsecrets:\n" + entry_text(entry)
     except ValueError:
@@ -112,8 +172,18 @@ def _problem(secret: StoredSecret) -> str | None:
     if any(finding.is_error for finding in validate_manifest(text, "<adopt>")):
         return "its entry would not pass `kitaru secrets validate` (e.g. keys equal ignoring case)"
     manifest, _ = parse_manifest(text, "<adopt>")
-    if manifest is None or [k.key for k in manifest.secrets[0].keys] != list(entry.keys):
+    if manifest is None or len(manifest.secrets) != 1:
         return "it does not pass the manifest's rules"
+    read = manifest.secrets[0]
+    if (
+        read.name != entry.name
+        or read.private != entry.private
+        or read.absent
+        or [k.key for k in read.keys] != list(entry.keys)
+        or {k.key for k in read.keys if k.optional} != set(entry.optional)
+        or any(k.from_ is not None or k.create_only for k in read.keys)
+    ):
+        return "it does not read back as the same entry"
     return None
 
 
@@ -131,8 +201,42 @@ def entries_for(stored: Sequence[StoredSecret]) -> Adoption:
         if problem is not None:
             notes.append(note(secret, problem))
             continue
-        entries.append(Entry(secret.name, secret.private, tuple(sorted(secret.values))))
+        entries.append(entry_of(secret))
     return Adoption(tuple(entries), tuple(notes))
+
+
+def crossing_private(
+    found: Adoption,
+    stored: Sequence[StoredSecret],
+    private_variables: Mapping[str, str],
+    me: str | None,
+) -> Adoption:
+    """``found`` without the public entries another user created (or that the store names
+    no creator for) one of whose keys would read a variable that feeds a private secret
+    (``private_variables``: variable -> that secret's name, from the manifest; the private
+    entries adopted here are added): a note for each instead. `plan` would refuse them."""
+    feeds = dict(private_variables)
+    for entry in found.entries:
+        if entry.private:
+            for key in entry.keys:
+                feeds.setdefault(key, entry.name)
+    owners = {(s.name, s.private): s.user_id for s in stored}
+    kept: list[Entry] = []
+    notes = list(found.notes)
+    for entry in found.entries:
+        owner = owners.get((entry.name, entry.private))
+        theirs = me is None or owner is None or owner != me
+        shared = [key for key in entry.keys if key in feeds]
+        if entry.private or not theirs or not shared:
+            kept.append(entry)
+            continue
+        notes.append(
+            f"skipped public secret {shown(entry.name)}: another user created it, and its key "
+            f"{shown(shared[0])} would read ${named(shared[0])}, which feeds private secret "
+            f"{shown(feeds[shared[0]])}; a value declared private never goes into another "
+            "user's public secret (adopt it by hand with `from:` naming another variable)"
+        )
+    return Adoption(tuple(kept), tuple(notes))
 
 
 def adopt(
@@ -146,11 +250,20 @@ def adopt(
     or, with no names, for every secret in the store; either way minus those ``manifest``
     declares already (name and visibility, whatever their state). One list, then one get
     per candidate. The store is opened (and closed) here unless one is given."""
+    from kitaru.files_read import one_run
     from kitaru.sync.pipeline import load, opened_store
 
-    declared = {(s.name, s.private) for s in load(manifest).secrets} if manifest else set()
-    with opened_store(store) as opened:
-        return _collect(opened, names, declared, private)
+    with one_run():
+        loaded = load(manifest) if manifest else None
+        declared = {(s.name, s.private) for s in loaded.secrets} if loaded else set()
+        feeds = {
+            key.env_var: spec.name
+            for spec in (loaded.secrets if loaded else ())
+            if spec.private and not spec.absent
+            for key in spec.keys
+        }
+        with opened_store(store) as opened:
+            return _collect(opened, names, declared, private, feeds)
 
 
 def _collect(
@@ -158,6 +271,7 @@ def _collect(
     names: Sequence[str],
     declared: set[tuple[str, bool]],
     private: bool | None,
+    feeds: Mapping[str, str],
 ) -> Adoption:
     from kitaru.store.fetch import fetch_existing
 
@@ -178,6 +292,10 @@ def _collect(
     ]
     fetched = fetch_existing(store, {ref.id: None for ref in candidates})
     found = entries_for(fetched.secrets)
+    if any(not e.private for e in found.entries) and (
+        feeds or any(e.private for e in found.entries)
+    ):
+        found = crossing_private(found, fetched.secrets, feeds, store.current_user_id())
     orphans = [
         f"{named(ref.name)} ({visibility_word(ref.private)}) skipped: the server holds no "
         "values for it (its creation was interrupted; see `kitaru secrets plan`)"
@@ -242,4 +360,5 @@ def append_entries(text: str, entries: Sequence[Entry]) -> str:
 
 
 def _as_data(entry: Entry) -> dict[str, Any]:
-    return {"name": entry.name, "private": entry.private, "keys": list(entry.keys)}
+    keys = [{"key": k, "optional": True} if k in entry.optional else k for k in entry.keys]
+    return {"name": entry.name, "private": entry.private, "keys": keys}

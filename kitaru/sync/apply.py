@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from kitaru.errors import InvalidSecretError, KitaruError, SecretNotFoundError
-from kitaru.store.base import SecretStore
+from kitaru.errors import InvalidSecretError, KitaruError, SecretNotFoundError, SecretOwnerError
+from kitaru.store.base import SecretStore, StoredSecret
 from kitaru.store.create_races import create_or_update
-from kitaru.store.failures import VALUES_LOST_MESSAGE
-from kitaru.sync.plan import Drift, Plan, SecretPlan, oversized
+from kitaru.store.failures import VALUES_LOST_MESSAGE, ValuesMissingError
+from kitaru.sync.plan import Drift, Plan, SecretPlan, crossing_error, oversized
 from kitaru.sync.sources import missing_values
 
 Status = Literal[
@@ -69,15 +69,33 @@ def preflight(plan: Plan) -> None:
     """Problems that would fail a write are found before the first one is made."""
     if plan.missing:  # a plan made by hand (the pipeline refuses these before apply)
         raise missing_values(plan.missing, None)
+    if plan.crossings:  # the same: a private value bound for another user's public secret
+        raise crossing_error(plan.crossings)
     problems = oversized(plan)
     if problems:
         raise InvalidSecretError("; ".join(problems) + ". Nothing was written.")
 
 
 def _create(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
-    # A secret created by another writer since the plan is updated instead (see there).
-    written, created = create_or_update(store, secret.name, secret.set_values, secret.private)
+    # A secret created by another writer since the plan is updated instead (see there),
+    # unless it is someone else's and a private secret's value would go into it.
+    check = _mine(store) if secret.mine_only else None
+    written, created = create_or_update(
+        store, secret.name, secret.set_values, secret.private, check=check
+    )
     return SecretOutcome(secret, "created" if created else "updated", written.id)
+
+
+def _mine(store: SecretStore) -> Callable[[StoredSecret], None]:
+    def check(existing: StoredSecret) -> None:
+        me = store.current_user_id()
+        if existing.user_id is None or me is None or existing.user_id != me:
+            raise SecretOwnerError(
+                "another user created this public secret since the plan; a value declared "
+                "private is never written into it (nothing was written)"
+            )
+
+    return check
 
 
 def _delete(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
@@ -92,6 +110,9 @@ def _delete(store: SecretStore, secret: SecretPlan) -> SecretOutcome:
         return SecretOutcome(secret, "failed", secret.secret_id, message)
     try:
         store.delete(secret.secret_id)
+    except ValuesMissingError:  # listed, but no API can delete it: it still exists
+        message = f"not deleted: {VALUES_LOST_MESSAGE} (see the plan's orphaned finding)"
+        return SecretOutcome(secret, "failed", secret.secret_id, message)
     except SecretNotFoundError:  # deleted by someone else in between: the same end state
         return SecretOutcome(secret, "unchanged")
     return SecretOutcome(secret, "deleted", secret.secret_id)

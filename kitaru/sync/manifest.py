@@ -85,6 +85,8 @@ class Manifest:
     secrets: tuple[SecretSpec, ...]
     env_file: str | None = None
     path: str = "<manifest>"
+    # several manifests (-f a -f b): (name, private, the file declaring it) per secret
+    declared_in: tuple[tuple[str, bool, str], ...] = ()
 
     def env_file_path(self) -> Path | None:
         """``env_file`` resolved against the manifest's directory."""
@@ -104,7 +106,7 @@ def _fields(shape: Shape, raw: dict[str, Any]) -> dict[str, Any]:
     return {**shape.defaults(), **written}
 
 
-def _build(document: Document, path: str) -> Manifest:
+def from_document(document: Document, path: str) -> Manifest:
     """Models from data that passed every check (so no validation is needed)."""
     data = document.data or {}
     secrets = []
@@ -129,7 +131,7 @@ def parse_manifest(text: str | bytes, path: str) -> tuple[Manifest | None, list[
     document = read_document(text, path)
     if document.data is None:
         return None, document.findings
-    return _build(document, path), []
+    return from_document(document, path), []
 
 
 def read_manifest(path: str | Path) -> tuple[Manifest | None, list[Finding]]:

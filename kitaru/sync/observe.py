@@ -1,6 +1,8 @@
-"""Observed state: one paged list, then one get per declared secret that exists (none for
-one declared absent: it is deleted by ID), and the caller's user ID, only when a declared
-secret has a twin of the other visibility.
+"""Observed state: one paged list, then one get per declared secret that exists (one
+declared absent too: a server that lists a secret but answers every read with "no values"
+cannot delete it either, and the plan must say so), and the caller's user ID, only when a
+declared secret has a twin of the other visibility, or when a private secret's values could
+go into a public secret that exists (another user's, perhaps).
 
 Which stored secret each declaration maps to (its target) is decided here, once; the
 planner reads it from ``Observed`` instead of working it out again.
@@ -81,6 +83,23 @@ def pick_targets(
     return targets
 
 
+def variable_of(source: str) -> str:
+    """The variable of a source (``env:VAR`` or ``dotenv:FILE:VAR``)."""
+    return source.rsplit(":", 1)[-1]
+
+
+def _may_cross(present: Sequence[DesiredSecret], targets: Mapping[TargetKey, Target]) -> bool:
+    """Some existing public target is fed by a variable that also feeds a private secret:
+    only then does it matter who created it (one more request)."""
+    variables = {variable_of(s) for d in present if d.private for s in d.sources.values()}
+    return any(
+        not d.private
+        and targets[(d.name, d.private)].ref is not None
+        and any(variable_of(s) in variables for s in d.sources.values())
+        for d in present
+    )
+
+
 def observe(store: SecretStore, desired: Desired, on_read: Reading | None = None) -> Observed:
     """Read exactly what the planner needs: the paged list, then one get per declared
     secret that exists. Undeclared secrets cost no get and keep only their list ref.
@@ -89,7 +108,7 @@ def observe(store: SecretStore, desired: Desired, on_read: Reading | None = None
     targets = pick_targets(desired.secrets, refs)
     names: dict[str, str] = {}  # ID -> name; ordered and de-duplicated in one pass
     present = [secret for secret in desired.secrets if not secret.absent]
-    for secret in present:  # a secret declared absent is deleted by ID: no get
+    for secret in desired.secrets:  # absent ones too: an orphan cannot be deleted
         ref = targets[(secret.name, secret.private)].ref
         if ref is not None:
             names[ref.id] = ref.name
@@ -99,8 +118,9 @@ def observe(store: SecretStore, desired: Desired, on_read: Reading | None = None
             on_read(done, total, names[secret_id])
 
     fetched = fetch_existing(store, names, read)
-    # Who the caller is matters only to tell them a shadowing secret is their own copy.
+    # Who the caller is matters to tell them a shadowing secret is their own copy, and to
+    # refuse a private value bound for a public secret someone else created.
     shadowing = any(targets[(s.name, s.private)].shadowed is not None for s in present)
-    user_id = store.current_user_id() if shadowing else None
+    user_id = store.current_user_id() if shadowing or _may_cross(present, targets) else None
     by_id = {secret.id: secret for secret in fetched.secrets}
     return Observed(tuple(refs), targets, by_id, user_id, fetched.orphaned)

@@ -10,16 +10,17 @@ DESIGN.md says so.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
 from kitaru.checks.yaml_positions import START, Position
-from kitaru.naming import MAX_SECRET_BYTES, secret_size, visibility_word
+from kitaru.errors import SecretOwnerError
+from kitaru.naming import MAX_SECRET_BYTES, named, secret_size, visibility_word
 from kitaru.store.base import SecretRef, StoredSecret
 from kitaru.store.failures import orphaned
-from kitaru.sync.observe import Observed, Target
+from kitaru.sync.observe import Observed, Target, variable_of
 from kitaru.sync.sources import Desired, DesiredSecret
 
 # "blocked": the target is orphaned (see Observed.orphaned): apply can write nothing to it.
@@ -28,7 +29,15 @@ Action = Literal["create", "update", "delete", "unchanged", "skip", "blocked"]
 KeyAction = Literal["add", "change", "remove", "unchanged", "kept"]
 WRITING_ACTIONS: frozenset[str] = frozenset({"create", "update", "delete"})
 DriftKind = Literal[
-    "value", "missing_key", "extra_key", "shadowed", "unreadable", "unmanaged", "age", "orphaned"
+    "value",
+    "missing_key",
+    "extra_key",
+    "shadowed",
+    "unreadable",
+    "unmanaged",
+    "age",
+    "orphaned",
+    "steering",  # a key that changes how programs start (KS206): kitaru.sync.steering
 ]
 # Drift that apply fixes by writing; the rest stays until someone acts outside kitaru.
 FIXED_BY_WRITE: frozenset[str] = frozenset({"value", "missing_key", "unreadable"})
@@ -54,6 +63,8 @@ class Drift:
         secret only when the caller made it (its copy is theirs to remove)."""
         if self.kind == "shadowed":
             return self.caller_created is True
+        if self.kind == "steering":
+            return False  # listed, never a difference apply could fix (see sync.steering)
         return self.kind not in INFORMATIONAL
 
 
@@ -88,6 +99,11 @@ class SecretPlan:
     # Create-only keys to write that have no source value (one missing-value line each):
     # the pipeline refuses such a plan, as ``resolve`` refuses other missing values.
     missing: tuple[str, ...] = ()
+    # Who created the target (None: a secret to create, or a store that does not say).
+    owner: str | None = None
+    # A public secret to create holding a value a private secret is fed by: should another
+    # user create it first, apply fails it instead of updating theirs.
+    mine_only: bool = False
 
     @property
     def writes(self) -> bool:
@@ -128,6 +144,18 @@ class Plan:
     targets: tuple[str, ...] = ()  # --target: only these manifest secrets (empty: all)
     made_at: datetime | None = None  # when the store was read (relative times in reports)
     max_age: timedelta | None = None  # --max-age: older managed secrets are `age` drift
+    # several manifests (-f a -f b): (name, private, the file declaring it) per secret
+    declared_in: tuple[tuple[str, bool, str], ...] = ()
+    # Writes that would put a value declared private into a public secret another user
+    # created (one line each, see ``private_crossings``): the pipeline and apply refuse.
+    crossings: tuple[str, ...] = ()
+
+    def file_of(self, name: str, private: bool) -> str:
+        """The manifest that declares this secret (the one manifest, unless several)."""
+        for declared, is_private, path in self.declared_in:
+            if (declared, is_private) == (name, private):
+                return path
+        return self.manifest
 
     @property
     def changes(self) -> list[SecretPlan]:
@@ -179,10 +207,13 @@ def _shadowed(secret: DesiredSecret, target: Target, user_id: str | None) -> tup
     return (drift,)
 
 
-def _absent(secret: DesiredSecret, target: Target) -> SecretPlan:
+def _absent(secret: DesiredSecret, target: Target, orphans: frozenset[str]) -> SecretPlan:
     """`state: absent`: delete the stored secret of exactly this name and visibility (its
-    twin of the other visibility is another secret: never touched, never claimed)."""
+    twin of the other visibility is another secret: never touched, never claimed). One the
+    server lists but can neither read nor delete (orphaned) still exists: blocked."""
     ref = target.ref
+    if ref is not None and ref.id in orphans:
+        return _blocked(secret, ref, ())
     return SecretPlan(
         name=secret.name,
         private=secret.private,
@@ -213,7 +244,7 @@ def _create(secret: DesiredSecret, shadowed: tuple[Drift, ...] = ()) -> SecretPl
 
 def _blocked(secret: DesiredSecret, ref: SecretRef, shadowed: tuple[Drift, ...]) -> SecretPlan:
     """A target the server lists without values: reported with its remedy, never written."""
-    message = orphaned(ref.id)
+    message = orphaned(ref.id, absent=secret.absent)
     drift = Drift("orphaned", secret.name, secret.private, message, None, ref.id, secret.position)
     return SecretPlan(
         name=secret.name,
@@ -300,6 +331,7 @@ def _update(
         created=stored.created,
         updated=stored.updated,
         missing=tuple(missing),
+        owner=stored.user_id,
     )
 
 
@@ -311,7 +343,7 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         target = observed.target(secret)
         if secret.absent:
             claimed.update(ref.id for ref in (target.ref,) if ref is not None)
-            plans.append(_absent(secret, target))
+            plans.append(_absent(secret, target, observed.orphaned))
             continue
         claimed.update(ref.id for ref in (target.ref, target.shadowed) if ref is not None)
         stored = observed.stored(secret)
@@ -322,6 +354,9 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
             plans.append(_create(secret, shadowed))
         else:
             plans.append(_update(secret, stored, shadowed, prune))
+    from kitaru.sync.steering import flag_steering
+
+    plans = [flag_steering(p, s) for p, s in zip(plans, desired.secrets, strict=True)]
     unmanaged = tuple(
         Drift(
             "unmanaged",
@@ -334,7 +369,89 @@ def make_plan(desired: Desired, observed: Observed, *, prune: bool = False) -> P
         for ref in sorted(observed.refs, key=lambda r: (r.name, r.private, r.id))
         if ref.id not in claimed
     )
-    return Plan(desired.manifest_path, tuple(plans), unmanaged, prune)
+    crossings = private_crossings(desired, plans, observed.user_id)
+    # A public secret to create with such a value: if another user creates it first, apply's
+    # create must not turn into an update of theirs (``mine_only``).
+    plans = [
+        replace(plan, mine_only=True)
+        if plan.action == "create" and _fed_privately(desired, plan)
+        else plan
+        for plan in plans
+    ]
+    return Plan(
+        desired.manifest_path,
+        tuple(plans),
+        unmanaged,
+        prune,
+        declared_in=desired.declared_in,
+        crossings=crossings,
+    )
+
+
+def _fed_privately(desired: Desired, plan: SecretPlan) -> bool:
+    """``plan`` is public and one of its values comes from a private secret's road."""
+    if plan.private:
+        return False
+    return bool(_crossing_keys(_private_roads(desired), plan))
+
+
+# Variable -> (private secret, key) it feeds. Sources, never values, decide: comparing
+# values would make plan (and MCP's plan tool) an oracle for whether two values are equal.
+Roads = dict[str, tuple[str, str]]
+
+
+def _private_roads(desired: Desired) -> Roads:
+    """Each variable that feeds a private secret, and the first such secret and key."""
+    roads: Roads = {}
+    for secret in desired.secrets:
+        if secret.private and not secret.absent:
+            for key, source in secret.sources.items():
+                roads.setdefault(variable_of(source), (secret.name, key))
+    return roads
+
+
+def _crossing_keys(roads: Roads, plan: SecretPlan) -> list[tuple[str, str, tuple[str, str]]]:
+    """(key, variable, (private secret, key)) for each value ``plan`` writes from a variable
+    that also feeds a private secret."""
+    sources = {key.key: key.source for key in plan.keys}
+    found = []
+    for key in plan.set_values:
+        variable = variable_of(sources.get(key) or "")
+        if variable in roads:
+            found.append((key, f"${named(variable)}", roads[variable]))
+    return found
+
+
+def private_crossings(
+    desired: Desired, plans: list[SecretPlan], user_id: str | None
+) -> tuple[str, ...]:
+    """Writes into a public secret the caller did not create (or whose creator the store
+    does not name) of a value whose variable (environment or .env) also feeds a private
+    secret. One line per such key, naming both entries."""
+    roads = _private_roads(desired)
+    if not roads:
+        return ()
+    lines = []
+    for plan in plans:
+        theirs = user_id is None or plan.owner is None or plan.owner != user_id
+        if plan.private or plan.action != "update" or not theirs:
+            continue
+        for key, how, other in _crossing_keys(roads, plan):
+            lines.append(
+                f"public secret {named(plan.name)} (created by another user) would receive "
+                f"in {named(key)} {how}, which feeds private secret {named(other[0])} "
+                f"key {named(other[1])}"
+            )
+    return tuple(lines)
+
+
+def crossing_error(lines: Sequence[str]) -> SecretOwnerError:
+    """The one error for ``Plan.crossings``: nothing is written."""
+    return SecretOwnerError(
+        "a value declared private would go into a public secret another user created; "
+        f"nothing was written: {'; '.join(lines)} (give one of them another source with "
+        "`from:`, or leave the public secret out of the manifest)"
+    )
 
 
 def oversized(plan: Plan) -> list[str]:

@@ -16,17 +16,19 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from kitaru.ages import duration_text, iso, parse_duration
 from kitaru.errors import KitaruError
+from kitaru.files_read import noted
 from kitaru.naming import named, shown_path, visibility_word
 from kitaru.private_file import write_whole
 from kitaru.safe_text import to_json
 from kitaru.sync.plan import Plan, SecretPlan
+from kitaru.sync.plan_paths import confined, for_plan_file
 
 FORMAT_VERSION = 1  # of the saved-plan file (the report's own format_version is separate)
 KIND = "kitaru-saved-plan"
@@ -56,17 +58,27 @@ class SavedPlan:
     targets: tuple[str, ...]
     max_age: timedelta | None
     secrets: tuple[dict[str, Any], ...]  # as ``secret_entry`` wrote them
+    manifests: tuple[str, ...] = ()  # several manifests (-f a -f b): each path, in order
 
     @property
     def env_file(self) -> str | None:
         """The .env file the plan read."""
         return self.env_files[0] if self.env_files else None
 
+    def manifest_paths(self) -> Path | list[Path]:
+        """The manifest (or, for a plan over several, each of them) to read, once the
+        plan-file trust rule allows it (see ``plan_paths``: relative, normalised, inside
+        the working directory)."""
+        if self.manifests:
+            return [confined(each, "manifest") for each in self.manifests]
+        return confined(self.manifest, "manifest")
+
     def env_file_now(self) -> str | None:
-        """That file again, as ``--env-file``, when it is still there (else none: then
-        ``check`` says the plan read another)."""
-        path = self.env_file
-        return path if path is not None and Path(path).is_file() else None
+        """That file again, as ``--env-file``, when the trust rule allows it and it is still
+        there (else none: then ``check`` says the plan read another)."""
+        paths = [confined(path, ".env file") for path in self.env_files]
+        path = paths[0] if paths else None
+        return str(path) if path is not None and path.is_file() else None
 
     def check(self, fresh: Plan, *, manifest_sha256: str | None, env_file: str | None) -> None:
         """``StalePlanError`` with every reason, unless ``fresh`` is this plan again."""
@@ -98,8 +110,13 @@ def _canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
-def to_document(plan: Plan, *, manifest_sha256: str, env_file: str | None) -> dict[str, Any]:
-    """The file's content: a versioned body and the sha256 of its canonical JSON."""
+def to_document(
+    plan: Plan, *, manifest_sha256: str, env_file: str | None, manifests: Sequence[str] = ()
+) -> dict[str, Any]:
+    """The file's content: a versioned body and the sha256 of its canonical JSON.
+
+    Several manifests: ``manifests`` lists their paths and ``manifest.sha256`` covers them
+    all (``kitaru.sync.several.digest``); one manifest writes no ``manifests`` entry."""
     body: dict[str, Any] = {
         "kind": KIND,
         "made_at": iso(plan.made_at),
@@ -110,6 +127,8 @@ def to_document(plan: Plan, *, manifest_sha256: str, env_file: str | None) -> di
         "max_age": duration_text(plan.max_age) if plan.max_age is not None else None,
         "secrets": [secret_entry(secret) for secret in plan.secrets],
     }
+    if len(manifests) > 1:
+        body["manifests"] = list(manifests)
     digest = hashlib.sha256(_canonical(body)).hexdigest()
     return {"format_version": FORMAT_VERSION, "body_sha256": digest, "body": body}
 
@@ -160,6 +179,7 @@ def from_document(document: Any, where: str = "(given)") -> SavedPlan:
             targets=_strings(body["targets"]),
             max_age=parse_duration(max_age) if isinstance(max_age, str) else None,
             secrets=tuple(secrets),
+            manifests=_strings(body.get("manifests", [])),
         )
     except (KeyError, TypeError, ValueError, KitaruError):
         raise _refused(where, "not a kitaru saved plan") from None
@@ -241,12 +261,39 @@ def stale_reasons(
 
 
 def save(
-    path: str | Path, plan: Plan, *, manifest_sha256: str | None, env_file: str | None
+    path: str | Path,
+    plan: Plan,
+    *,
+    manifest_sha256: str | None,
+    env_file: str | None,
+    manifests: Sequence[str] = (),
 ) -> None:
     """``plan`` as a plan file at ``path`` (see ``to_document`` and ``write``)."""
     if manifest_sha256 is None:
         raise KitaruError("a saved plan needs the manifest's path, not a Manifest object")
-    write(path, to_document(plan, manifest_sha256=manifest_sha256, env_file=env_file))
+    # Paths as apply --plan will accept them (relative to here), or no plan at all.
+    env = for_plan_file(env_file, ".env file") if env_file else None
+    secrets = plan.secrets
+    if env_file and env != env_file:  # sources name the file as apply --plan will read it
+        secrets = tuple(_relocated(secret, env_file, env or "") for secret in secrets)
+    recorded = replace(plan, manifest=for_plan_file(plan.manifest, "manifest"), secrets=secrets)
+    listed = [for_plan_file(each, "manifest") for each in manifests]
+    document = to_document(
+        recorded, manifest_sha256=manifest_sha256, env_file=env, manifests=listed
+    )
+    write(path, document)
+
+
+def _relocated(secret: SecretPlan, was: str, now: str) -> SecretPlan:
+    """``secret`` with its ``dotenv:WAS:VAR`` sources written ``dotenv:NOW:VAR``."""
+    prefix = f"dotenv:{was}:"
+    keys = tuple(
+        replace(key, source=f"dotenv:{now}:{key.source[len(prefix) :]}")
+        if key.source is not None and key.source.startswith(prefix)
+        else key
+        for key in secret.keys
+    )
+    return replace(secret, keys=keys)
 
 
 def write(path: str | Path, document: dict[str, Any]) -> None:
@@ -262,6 +309,7 @@ def write(path: str | Path, document: dict[str, Any]) -> None:
 def read(path: str | Path) -> SavedPlan:
     """The saved plan at ``path``, checked (``PlanFileError`` when it cannot be used)."""
     where = shown_path(path)
+    noted(path, "the plan file")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as err:

@@ -52,6 +52,7 @@ class Desired:
     manifest_path: str
     secrets: tuple[DesiredSecret, ...]
     env_file: str | None = None
+    declared_in: tuple[tuple[str, bool, str], ...] = ()  # several manifests: who declares
 
     def resolved_values(self) -> list[str]:
         """Every value read from a source, for masking (GitHub ``::add-mask::``)."""
@@ -149,7 +150,12 @@ def resolve(
         )
     if missing:
         raise missing_values(missing, dotenv_path)
-    return Desired(manifest.path, tuple(secrets), str(dotenv_path) if dotenv_path else None)
+    return Desired(
+        manifest.path,
+        tuple(secrets),
+        str(dotenv_path) if dotenv_path else None,
+        manifest.declared_in,
+    )
 
 
 def missing_values(missing: list[str], dotenv_path: str | Path | None) -> MissingValuesError:

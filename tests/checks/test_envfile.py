@@ -43,6 +43,18 @@ def test_credential_values_are_warnings_described_not_shown() -> None:
     assert token[4:] not in finding.render()
 
 
+def test_keys_that_steer_programs_are_ks206_warnings_silenced_line_by_line() -> None:
+    # An .env file's keys become a secret's keys and a program's environment: a pull request
+    # adding BASH_ENV to .env.example is flagged as validate flags it in a manifest.
+    text = (
+        "API_KEY=\nBASH_ENV=./hook.sh\nexport LD_PRELOAD=\nPATH=/usr/bin  # kitaru: allow KS206\n"
+    )
+    findings = validate_env(text, ".env.example")
+    assert [(f.line, f.col, f.code) for f in findings] == [(2, 1, "KS206"), (3, 8, "KS206")]
+    assert all(f.severity is Severity.warning for f in findings)
+    assert "BASH_ENV" in findings[0].message and "./hook.sh" not in findings[0].render()
+
+
 def test_placeholders_and_empty_values_pass() -> None:
     text = "A=\nB=changeme\nC=<your key>\nD=sk-your-key-here\nE=${OTHER}\nF='quoted value'\n"
     assert found(text) == []

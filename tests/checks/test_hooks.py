@@ -94,6 +94,9 @@ def project(tmp_path_factory: pytest.TempPathFactory, hook_repo: Path) -> Path:
         "good/.env.example": CORPUS / "env" / "good" / "app.env.example",
         "bad/.env.example": CORPUS / "env" / "bad" / "problems.env.example",
         "not-a-manifest.yaml": CORPUS / "manifests" / "bad" / "ks001_syntax.yaml",
+        # a team's policy in the repository: the hook finds it walking up from the manifest
+        "team/kitaru.toml": CORPUS / "team" / "kitaru.toml",
+        "team/secrets.yaml": CORPUS / "team" / "secrets.yaml",
     }
     for name, source in files.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
@@ -150,6 +153,7 @@ def test_bad_files_fail_with_their_findings_and_good_ones_pass(
     shown = [(path, int(line), int(col), code) for path, line, col, code in FINDING.findall(output)]
     want = expected(CORPUS / "manifests" / "bad" / "ks20x_keys.yaml", "bad/secrets.yaml")
     want += expected(CORPUS / "env" / "bad" / "problems.env.example", "bad/.env.example")
+    want += expected(CORPUS / "team" / "secrets.yaml", "team/secrets.yaml")  # its kitaru.toml
     assert sorted(shown) == sorted(want)
     # good files (and a YAML file the `files:` pattern does not match) print nothing
     assert not {path for path, *_ in shown} & {

@@ -26,7 +26,7 @@ GOOD = sorted((CORPUS / "good").glob("*.yaml"))
     [
         (KEY, KeySpec, {"position"}),
         (SECRET, SecretSpec, {"position"}),
-        (MANIFEST, Manifest, {"path"}),
+        (MANIFEST, Manifest, {"path", "declared_in"}),  # where it was read, not schema fields
     ],
     ids=["key", "secret", "manifest"],
 )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kitaru.checks.findings import RULES, Severity
+from kitaru.checks.findings import CONFIGURED, RULES, Severity
 from kitaru.checks.validate import validate_manifest, validate_manifest_file
 from kitaru.sync.manifest import parse_manifest
 from tests.conftest import REPO
@@ -46,7 +46,8 @@ def test_good_manifest_has_no_findings(path: Path) -> None:
 
 def test_corpus_covers_every_manifest_rule() -> None:
     seen = {code for path in BAD for _, _, code in expected(path)}
-    manifest_rules = {code for code in RULES if not code.startswith("KS4")}
+    # the team rules that need a configuration are covered in tests/config
+    manifest_rules = {code for code in RULES if not code.startswith("KS4")} - CONFIGURED
     assert manifest_rules <= seen
 
 

@@ -176,3 +176,27 @@ def test_the_sdk_adopts_the_same_entries(store_cli: Cli, tmp_path: Path) -> None
     )
     assert append_entries(MANIFEST, found.entries).startswith(MANIFEST)
     assert adopt(["managed"]).entries == (Entry("managed", False, ("MANAGED_KEY",)),)
+
+
+def test_adopt_round_trips_dialect_names_and_stored_empty_values(
+    store_cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Names a YAML 1.1 writer emits plain but the manifest reader takes for numbers, and a
+    stored empty value: adopted, valid, and planned unchanged (issue 24, class 4)."""
+    import kitaru
+
+    names = ["1e3", "0x10", "0o7", "yes"]
+    for name in names:
+        kitaru.create_secret(name, {"FULL": CANARY_A, "EMPTY": ""}, allow_empty=True)
+    manifest = tmp_path / "secrets.yaml"
+    manifest.write_text("version: 1\nsecrets:\n  - name: managed\n    state: absent\n")
+    written = store_cli("secrets", "adopt", "-f", str(manifest), "--write")
+    assert written.exit_code == 0, written.stderr
+    assert store_cli("secrets", "validate", str(manifest)).exit_code == 0
+    monkeypatch.setenv("FULL", CANARY_A)
+    monkeypatch.delenv("EMPTY", raising=False)
+    plan = store_cli("secrets", "plan", "-f", str(manifest), "--detailed-exitcode", "-o", "json")
+    assert plan.exit_code == 0, plan.stdout + plan.stderr
+    actions = {s["name"]: s["action"] for s in json.loads(plan.stdout)["secrets"]}
+    assert actions == {"managed": "unchanged", **dict.fromkeys(names, "unchanged")}
+    assert_no_value(manifest.read_text() + all_output([written, plan]))

@@ -235,3 +235,22 @@ def test_no_value_reaches_any_output_or_file_but_export(
     assert CANARY not in all_output(results) and OTHER not in all_output(results)
     after = [tree(folder) for folder in (work, home, tmp)]
     assert after == before
+
+
+def test_redact_refuses_values_too_big_to_mask_and_runs_nothing(
+    embedded_store: KitaruEnv, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A co-user's public value of thousands of lines: one line, exit 2, no program (the
+    store does not matter: embedded only)."""
+    from kitaru.programs import redact_stream
+
+    cli = Cli()
+
+    monkeypatch.setattr(redact_stream, "MAX_FORMS", 50)
+    lines = "\n".join(f"hostile-line-{n:03d}" for n in range(30))
+    kitaru.create_secret("big-creds", {"BIG": lines})
+    marker = tmp_path / "ran"
+    result = cli("secrets", "run", "big-creds", "--redact", "--", "touch", str(marker))
+    assert result.exit_code == 2 and not marker.exists()
+    assert "--redact masks at most 50 forms" in result.stderr
+    assert "hostile" not in all_output([result]) and "Traceback" not in result.stderr

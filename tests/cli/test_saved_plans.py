@@ -64,7 +64,7 @@ def test_a_saved_plan_applies_when_nothing_moved(cli: Cli, manifest: Path) -> No
     document = json.loads(plan.read_text())
     assert document["format_version"] == 1
     body = document["body"]
-    assert body["manifest"]["path"] == str(manifest) and body["env_files"] == []
+    assert body["manifest"]["path"] == "secrets.yaml" and body["env_files"] == []  # relative
     by_name = {s["name"]: s for s in body["secrets"]}
     assert by_name["openai-creds"]["action"] == "create" and by_name["openai-creds"]["id"] is None
     db = by_name["db-creds"]
@@ -96,7 +96,7 @@ def test_an_edited_manifest_makes_the_plan_stale(cli: Cli, manifest: Path) -> No
     plan = _saved(cli, manifest)
     manifest.write_text(manifest.read_text() + "# a comment\n")
     reasons = _refused(cli, plan).stderr.splitlines()
-    assert reasons[1:] == [f"  the manifest {manifest} changed after the plan was made"]
+    assert reasons[1:] == ["  the manifest secrets.yaml changed after the plan was made"]
     assert open_store().list_all() == []
 
 
@@ -149,8 +149,14 @@ def test_a_hand_edited_plan_or_another_version_is_refused(cli: Cli, manifest: Pa
 def test_plan_flags_are_the_plan_files_to_decide(cli: Cli, manifest: Path) -> None:
     plan = _saved(cli, manifest, "--target", "db-creds")
     mixed = cli("secrets", "apply", "--plan", str(plan), "--prune", "-f", str(manifest))
-    assert mixed.exit_code == 1 and "drop --file, --prune" in mixed.stderr
+    assert mixed.exit_code == 1 and "drop --prune" in mixed.stderr
     assert open_store().list_all() == []
+    other = manifest.parent / "other.yaml"
+    other.write_text(manifest.read_text())
+    pinned = cli("secrets", "apply", "--plan", str(plan), "-f", str(other))
+    assert pinned.exit_code == 1 and "not the one --file pins" in pinned.stderr
+    assert open_store().list_all() == []
+    _ok(cli("secrets", "apply", "--plan", str(plan), "-f", "secrets.yaml", "--dry-run"))
     _ok(cli("secrets", "apply", "--plan", str(plan)))  # its target is replayed
     assert set(stored_state()) == {("db-creds", False)}
 
@@ -265,3 +271,44 @@ def test_python_api_saves_and_applies_a_plan(manifest: Path, kitaru_env: object)
         f"db-creds (public): created in the store after the plan was made "
         f"({open_store().list_all()[0].id})",
     )
+
+
+def test_a_resealed_plan_naming_files_outside_the_tree_is_refused_unread(
+    cli: Cli, manifest: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A pull request's own plan.json, pointed at another manifest and .env file and sealed
+    again, copies nothing: exit 1, one line, no store read or write (issue 24, class 2)."""
+    import hashlib
+
+    from kitaru.sync.saved_plan import _canonical
+
+    outside = tmp_path_factory.mktemp("outside")
+    canary = "apply-job-api-key-canary-0b7e21"
+    (outside / "m.yaml").write_text(
+        "version: 1\nsecrets:\n  - name: copied\n    keys: [ZENML_STORE_API_KEY]\n"
+    )
+    (outside / ".env").write_text(f"ZENML_STORE_API_KEY={canary}\n")
+    (manifest.parent / "link").symlink_to(outside)
+    results = []
+    for field, path in (
+        ("manifest", str(outside / "m.yaml")),
+        ("manifest", "../" + outside.name + "/m.yaml"),
+        ("manifest", "link/m.yaml"),
+        ("env", str(outside / ".env")),
+        ("env", "link/.env"),
+    ):
+        plan = _saved(cli, manifest)
+        document = json.loads(plan.read_text())
+        if field == "manifest":
+            document["body"]["manifest"]["path"] = path
+        else:
+            document["body"]["env_files"] = [path]
+        document["body_sha256"] = hashlib.sha256(_canonical(document["body"])).hexdigest()
+        plan.write_text(json.dumps(document))
+        refused = cli("secrets", "apply", "--plan", str(plan))
+        results.append(refused)
+        assert refused.exit_code == 1, refused.stdout + refused.stderr
+        (line,) = refused.stderr.splitlines()
+        assert line.startswith("Error: the plan file names the ") and "apply --plan" in line
+        assert open_store().list_all() == []
+    assert canary not in all_output(results)

@@ -37,6 +37,22 @@ def test_set_private_and_json(cli: Cli) -> None:
     assert "values" not in payload
 
 
+def test_set_warns_about_a_key_that_steers_programs_and_writes_it(cli: Cli) -> None:
+    """KS206 on stderr (fails on the old code, which said nothing); stdout and -o json stay
+    the command's own output, and the write happens: `run`/`export` are where it is refused."""
+    result = cli("secrets", "set", "team", "--LD_PRELOAD=canary-steer-1", "--TOKEN=t")
+    assert result.exit_code == 0
+    (line,) = [line for line in result.stderr.splitlines() if "KS206" in line]
+    assert line.startswith("Warning: KS206 key LD_PRELOAD changes how programs start: ")
+    assert "--allow-key LD_PRELOAD" in line and "canary" not in result.stderr
+    assert kitaru.get_secret("team").values["LD_PRELOAD"] == "canary-steer-1"
+    quiet = cli("secrets", "set", "team", "--TOKEN=u", "-o", "json")
+    assert quiet.stderr == "" and json.loads(quiet.stdout)["keys_written"] == ["TOKEN"]
+    as_json = cli("secrets", "set", "team", "--https_proxy=http://p:3128", "-o", "json")
+    assert json.loads(as_json.stdout)["keys_written"] == ["https_proxy"]
+    assert "KS206 key https_proxy" in as_json.stderr
+
+
 def test_set_value_sources(
     cli: Cli, kitaru_env: KitaruEnv, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -128,6 +128,27 @@ def test_github_format(cli: Cli, tmp_path: Path) -> None:
     ]
 
 
+def test_keys_that_steer_programs_are_a_warning_in_every_format(cli: Cli, tmp_path: Path) -> None:
+    """KS206: fails on the old code, which said nothing about BASH_ENV in a manifest."""
+    path = tmp_path / "secrets.yaml"
+    path.write_text("version: 1\nsecrets:\n  - name: team\n    keys: [TOKEN, BASH_ENV]\n")
+    text = cli("secrets", "validate", str(path))
+    assert text.exit_code == 0  # a warning: the key may be intended
+    assert text.stdout.startswith(f"{path}:4:19: KS206 warning: key BASH_ENV changes how")
+    assert "--allow-key BASH_ENV" in text.stdout
+    assert cli("secrets", "validate", "--strict", str(path)).exit_code == 1
+    payload = json.loads(cli("secrets", "validate", "-o", "json", str(path)).stdout)
+    assert [(f["code"], f["severity"], f["line"]) for f in payload["findings"]] == [
+        ("KS206", "warning", 4)
+    ]
+    github = cli("secrets", "validate", "--format=github", str(path)).stdout
+    assert github.startswith(f"::warning file={path},line=4,col=19,title=kitaru KS206::KS206 ")
+    path.write_text(
+        "version: 1\nsecrets:\n  - name: team\n    keys: [TOKEN, BASH_ENV]  # kitaru: allow KS206\n"
+    )
+    assert cli("secrets", "validate", "--strict", str(path)).stdout == ""
+
+
 def test_bad_format_is_a_usage_error(cli: Cli) -> None:
     result = cli("secrets", "validate", "--format", "yaml", str(EXAMPLE))
     assert result.exit_code == 2

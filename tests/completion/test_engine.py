@@ -8,7 +8,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kitaru.completion.engine import Reply, complete, secret_name_offered
-from kitaru.completion.spec import MODEL, ROOT, Command
 
 HOSTILE = [
     "$(touch /tmp/pwned)",
@@ -138,13 +137,20 @@ def test_targets_from_the_manifest_given_with_f() -> None:
     assert not any(asked.startswith("names") for asked in sources.asked)
 
 
-def test_model_aliases_through_the_hook() -> None:
-    root = Command("kitaru", "", ROOT.options, commands=(*ROOT.commands, MODEL))
+def test_model_commands_offer_aliases_and_secret_names() -> None:
     sources = Recorder({"openai-creds": False}, aliases=["fast", "smart", "Bad Alias", "$(x)"])
-    assert values(complete(["model", "remove"], "", sources, root)) == ["fast", "smart"]
-    assert values(complete(["model", "register", "f"], "--secret=o", sources, root)) == [
+    assert values(complete(["model"], "", sources)) == ["register", "list", "remove", "check"]
+    assert values(complete(["model", "remove"], "", sources)) == ["fast", "smart"]
+    assert values(complete(["model", "register", "f"], "--secret=o", sources)) == [
         "--secret=openai-creds"
     ]
+    assert values(complete(["model", "register", "f", "--model"], "", sources)) == []
+
+
+def test_targets_of_every_manifest_given() -> None:
+    sources = Recorder(targets={"a.yaml": ["db-creds"], "b.yaml": ["api-creds", "db-creds"]})
+    words = ["secrets", "plan", "-f", "a.yaml", "--file", "b.yaml", "--target"]
+    assert values(complete(words, "", sources)) == ["api-creds", "db-creds"]
 
 
 def test_hostile_names_are_never_offered() -> None:

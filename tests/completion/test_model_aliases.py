@@ -25,7 +25,7 @@ def test_file_and_environment(tmp_path: Path) -> None:
     extra = {"model_registry": {"aliases": {"remote": {"model": "ollama/llama3"}}}}
     env["KITARU_MODEL_REGISTRY"] = json.dumps(extra)
     assert sorted(alias_names(env)) == ["fast", "remote", "smart"]
-    env["KITARU_MODEL_REGISTRY"] = json.dumps({"aliases": {"inner": {}}})
+    env["KITARU_MODEL_REGISTRY"] = json.dumps({"aliases": {"inner": "openai/gpt-4o"}})
     assert "inner" in alias_names(env)
     env["KITARU_MODEL_REGISTRY"] = "{not json"
     assert sorted(alias_names(env)) == ["fast", "smart"]

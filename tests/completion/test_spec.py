@@ -53,9 +53,16 @@ def _pairs() -> list[tuple[str, Any, Command]]:
     return found
 
 
-@pytest.mark.parametrize(("path", "click_command", "spec"), _pairs(), ids=lambda v: str(v))
+@pytest.mark.parametrize(("path", "click_command", "spec"), _pairs(), ids=lambda v: str(v)[:40])
 def test_table_matches_the_app(path: str, click_command: Any, spec: Command) -> None:
-    assert _spec_shape(spec) == _shape(click_command), path
+    table, accepted = _spec_shape(spec), _shape(click_command)
+    assert table["commands"] == accepted["commands"], path
+    assert table["arguments"] == accepted["arguments"], path
+    assert sorted(table["options"].items()) == sorted(accepted["options"].items()), path
+    for param in click_command.params:
+        if param.param_type_name == "option":
+            option = spec.option(param.opts[0])
+            assert option is not None and option.repeat == param.multiple, (path, param.opts)
 
 
 def test_choices_match_the_app() -> None:

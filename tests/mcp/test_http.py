@@ -16,6 +16,7 @@ from mcp import Client
 
 from tests.conftest import KitaruEnv
 from tests.mcp.conftest import server_command
+from tests.mcp.test_server import TOOLS
 
 STARTUP_TIMEOUT_S = 120.0
 
@@ -81,12 +82,7 @@ def test_http_serves_the_same_tools_on_loopback_only(
             return {tool.name for tool in tools.tools}, listed
 
     names, listed = anyio.run(session)
-    assert names == {
-        "kitaru_secrets_create",
-        "kitaru_secrets_list",
-        "kitaru_secrets_show",
-        "kitaru_secrets_plan",
-    }
+    assert names == TOOLS
     assert not listed.is_error  # type: ignore[attr-defined]
     assert listed.structured_content == {"secrets": []}  # type: ignore[attr-defined]
 

@@ -7,7 +7,6 @@ must not make the server read what is not a small regular file under its root di
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -95,13 +94,14 @@ def refused(mcp_store: KitaruEnv, tmp_path: Path) -> dict[str, str]:
 def test_paths_outside_root_devices_fifos_and_big_files_are_refused_fast(
     mcp_server: McpServer, mcp_store: KitaruEnv, refused: dict[str, str]
 ) -> None:
+    """Refused before anything is read: a FIFO or /dev/zero would otherwise hang the call
+    until the client's read timeout fails it (no wall-clock bound here: the first plan
+    call of a server pays its imports, so a bound would fail in some orders only)."""
     good = under_root(mcp_store, "good-manifest") / "secrets.yaml"
     good.write_text(MANIFEST)
     for path, why in refused.items():
-        started = time.monotonic()
         as_manifest = one_line_error(plan(mcp_server, manifest_path=path))
         as_env = one_line_error(plan(mcp_server, manifest_path=str(good), env_file=path))
-        assert time.monotonic() - started < 10, path
         assert as_manifest.startswith(f"manifest_path: {why}"), (path, as_manifest)
         assert as_env.startswith(f"env_file: {why}"), (path, as_env)
         assert path not in as_manifest + as_env

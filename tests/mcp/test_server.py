@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from kitaru.errors import InvalidSecretError, KitaruError
@@ -17,6 +19,7 @@ TOOLS = {
     "kitaru_secrets_list",
     "kitaru_secrets_show",
     "kitaru_secrets_plan",
+    "kitaru_models_list",
 }
 METADATA_FIELDS = {"name", "id", "private", "keys", "unavailable_keys", "created", "updated"}
 IDENTITY = ("name", "id", "private")
@@ -35,6 +38,16 @@ def error_text(result: object) -> str:
     return block.text
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_result_or_log_line_leaks(mcp_server: McpServer) -> Iterator[None]:
+    """After the module's last test: no result any test received, nor the server's stderr,
+    holds the canary or a traceback."""
+    yield
+    seen = mcp_server.everything_seen()
+    assert CANARY not in seen
+    assert "Traceback" not in seen
+
+
 def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
     tools = {tool.name: tool for tool in mcp_server.tools().tools}
     assert set(tools) == TOOLS
@@ -46,7 +59,8 @@ def test_tools_are_exactly_the_documented_ones(mcp_server: McpServer) -> None:
     shown = set(tools["kitaru_secrets_show"].output_schema["properties"])
     assert shown == {*METADATA_FIELDS, "shadowed"}
     assert set(tools["kitaru_secrets_list"].output_schema["properties"]) == {"secrets"}
-    for name in ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]:
+    read_only = ["kitaru_secrets_list", "kitaru_secrets_show", "kitaru_secrets_plan"]
+    for name in [*read_only, "kitaru_models_list"]:
         assert tools[name].annotations.read_only_hint is True
     assert tools["kitaru_secrets_create"].annotations.destructive_hint is False
 
@@ -241,12 +255,37 @@ def test_plan_errors_are_the_sdks_lines(mcp_server: McpServer, mcp_store: Kitaru
 
 
 def test_a_canary_never_appears_in_any_result_or_log(mcp_server: McpServer) -> None:
-    """Runs last: checks every result this module received and the server's stderr."""
+    """What this test's calls return and the server's stderr so far; the module's fixture
+    checks every result of every test once they all ran, in whatever order."""
+    before = len(mcp_server.seen)
     mcp_server.call("kitaru_secrets_create", {"name": "mcp-last", "values": {"K": CANARY}})
     mcp_server.call("kitaru_secrets_show", {"name_or_id": "mcp-last"})
     mcp_server.call("kitaru_secrets_list")
     mcp_server.call("kitaru_secrets_list", {"keys": True})
+    assert len(mcp_server.seen) == before + 4
     seen = mcp_server.everything_seen()
     assert CANARY not in seen
     assert "Traceback" not in seen
-    assert len(mcp_server.seen) > 10
+
+
+def test_models_lists_aliases_with_references_only(mcp_server: McpServer) -> None:
+    from kitaru.llm.registry import register
+
+    create_secret("llm-creds", {"OPENAI_API_KEY": f"{CANARY}-llm"})
+    register("fast", "openai/gpt-4o-mini", secret="llm-creds")
+    listed = mcp_server.call("kitaru_models_list").structured_content
+    assert listed == {
+        "default": "fast",
+        "aliases": [
+            {
+                "alias": "fast",
+                "model": "openai/gpt-4o-mini",
+                "provider": "openai",
+                "secret": "llm-creds",
+                "base_url": None,
+                "default": True,
+                "source": "file",
+            }
+        ],
+    }
+    assert CANARY not in mcp_server.everything_seen()

@@ -9,7 +9,7 @@ from kitaru.errors import SecretNotFoundError
 from kitaru.mcp.results import failed, run_tool, succeeded
 from kitaru.mcp.server import build_tools
 from kitaru.mcp.tools import SecretList, SecretTools
-from kitaru.models import SecretSummary
+from kitaru.secret_models import SecretSummary
 from tests.test_imports import imported_modules
 
 CANARY = "kc4n4ry-tools-0d41"

@@ -16,7 +16,12 @@ from kitaru.runtime.exceptions import mask_exception
 from kitaru.runtime.redact import MASK, remember_values
 
 VALUE = f"exc-canary-{uuid.uuid4().hex[:12]}"
-remember_values([VALUE])
+
+
+@pytest.fixture(autouse=True)
+def value_was_read() -> None:
+    """VALUE was handed out (tests/isolation.py forgets it after each test)."""
+    remember_values([VALUE])
 
 
 class AttributeMessage(Exception):

@@ -62,7 +62,7 @@ def test_derived_values_and_opaque_objects_pass() -> None:
 
 
 def test_a_secret_object_returned_whole_is_found() -> None:
-    from kitaru.models import Secret
+    from kitaru.secret_models import Secret
 
     secret = Secret(name="github-creds", id="1", private=False, values={"GITHUB_TOKEN": TOKEN})
     assert hit(secret) == ("github-creds", "GITHUB_TOKEN")
@@ -82,6 +82,15 @@ def test_short_values_match_only_whole_strings() -> None:
     assert find_secret(b"42", reads) is not None
     assert find_secret("length 42", reads) is None
     assert find_secret("anything", [SecretRead("e", "EMPTY", "")]) is None
+
+
+def test_whitespace_around_too_little_matches_only_whole_strings() -> None:
+    """A co-user's public value of four spaces failed every checkpoint returning indented
+    text (as masking, 4 characters besides surrounding whitespace)."""
+    reads = [SecretRead("shared", "PAD", "    "), SecretRead("shared", "PIN", " 42 ")]
+    assert find_secret("def f():\n    return 42 \n", reads) is None
+    assert find_secret({"pad": "    "}, reads) is not None
+    assert find_secret([b" 42 "], reads) is not None
 
 
 leaves = st.one_of(st.text(alphabet="abc xyz", max_size=8), st.integers(), st.none())

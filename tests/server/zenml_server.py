@@ -1,11 +1,16 @@
 """A real ZenML server for tests: started on loopback, provisioned, stopped by PID.
 
 The server runs as DESIGN.md describes (uvicorn, SQLite, its own HOME and config) in
-its own process group, so nothing it spawns outlives ``stop()``.
+its own process group, so nothing it spawns outlives ``stop()``. It runs on this
+interpreter's zenml, or on another ZenML version installed in its own venv:
+``KITARU_TEST_SERVER_PYTHON=/path/venv/bin/python`` (.ci/compat runs the REST contract
+tests so against several server versions); that server is then provisioned by its own
+ZenML client too.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import signal
@@ -24,6 +29,8 @@ import httpx
 HOST = "127.0.0.1"
 API = "/api/v1"
 START_TIMEOUT_S = 120.0
+# The interpreter (and so the ZenML version) servers run on; read once, at import.
+SERVER_PYTHON = os.environ.get("KITARU_TEST_SERVER_PYTHON") or sys.executable
 
 
 def free_port() -> int:
@@ -77,9 +84,11 @@ class ZenMLServer:
         admin: Identity | None = None,
         jwt_secret: str | None = None,
         extra_env: Mapping[str, str] | None = None,
+        python: str | None = None,
     ) -> None:
         """SQLite in ``root`` unless ``store_url`` names another database; replicas of
         one deployment share the database, the admin and the JWT key."""
+        self.python = python or SERVER_PYTHON
         self.root = root
         self.port = port or free_port()
         self.url = f"http://{HOST}:{self.port}"
@@ -121,7 +130,7 @@ class ZenMLServer:
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
                 [
-                    sys.executable,
+                    self.python,
                     "-m",
                     "uvicorn",
                     "zenml.zen_server.zen_server_api:app",
@@ -226,8 +235,21 @@ class Identities:
     robot: Identity  # a service account with an API key
 
 
+PROVISION = """
+import json, sys
+from zenml.client import Client
+spec = json.load(sys.stdin)
+client = Client()
+for name, password in spec["users"]:
+    client.create_user(name, password=password)
+account = client.create_service_account("ci-robot", description="kitaru tests")
+print(json.dumps({"key": client.create_api_key(account.id, "ci-key").key}))
+"""
+
+
 def provision(server: ZenMLServer, workdir: Path) -> Identities:
-    """As admin, through ZenML's own client: two users and a service account with a key."""
+    """As admin, through ZenML's own client (the server's own version of it when the
+    server runs on another interpreter): two users and a service account with a key."""
     env = {
         **server.admin.store_env(server.url),
         "HOME": str(workdir / "home"),
@@ -237,6 +259,19 @@ def provision(server: ZenMLServer, workdir: Path) -> Identities:
     }
     alice = Identity("alice", password=secrets.token_urlsafe(16))
     bob = Identity("bob", password=secrets.token_urlsafe(16))
+    if server.python != sys.executable:
+        users = [[user.name, user.password] for user in (alice, bob)]
+        done = subprocess.run(
+            [server.python, "-c", PROVISION],
+            input=json.dumps({"users": users}),
+            env={**_clean_environ(), **env},
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+        key_text = json.loads(done.stdout.strip().splitlines()[-1])["key"]
+        return Identities(alice=alice, bob=bob, robot=Identity("ci-robot", api_key=key_text))
     with zenml_env(env):
         from zenml.client import Client
 

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given
-from hypothesis import strategies as st
-
-from kitaru.store import rest_models
 from kitaru.store.rest_models import (
     CurrentUser,
     SecretPage,
     SecretResource,
     ServerInfo,
     TokenResponse,
-    parse_version,
-    supported_version,
 )
 
 CANARY = "model-canary-2b7c"
@@ -68,18 +62,14 @@ def test_token_and_info() -> None:
     assert info.version == "0.98.0"
 
 
-def test_versions() -> None:
-    assert parse_version("0.98.0") == (0, 98, 0)
-    assert parse_version("v0.98") == (0, 98, 0)
-    assert parse_version("0.98.1rc2+local") == (0, 98, 1)
-    assert parse_version("nightly") is None
-    assert supported_version("0.98.0") and supported_version("0.80.0")
-    assert not supported_version("0.79.9") and not supported_version("1.0.0")
-    assert not supported_version("")
-
-
-@given(st.integers(0, 3), st.integers(0, 200), st.integers(0, 50))
-def test_supported_is_the_declared_range(major: int, minor: int, patch: int) -> None:
-    version = (major, minor, patch)
-    inside = rest_models.MIN_SERVER_VERSION <= version < rest_models.MAX_SERVER_VERSION
-    assert supported_version(f"{major}.{minor}.{patch}") == inside
+def test_owner_of_servers_before_0_83() -> None:
+    """ZenML 0.80-0.82 send the creating user as ``body.user`` (a whole user), not
+    ``body.user_id``: both name the same owner."""
+    owner = "106afd89-25aa-4316-b01e-ad5853321f3c"
+    body = {k: v for k, v in SECRET["body"].items() if k != "user_id"}  # type: ignore[union-attr]
+    old = {**SECRET, "body": {**body, "user": {"id": owner, "name": "alice", "body": {}}}}
+    secret = SecretResource.model_validate(old)
+    assert secret.stored().user_id == owner and secret.ref().user_id == owner
+    assert CANARY not in repr(secret)
+    listed = SecretPage.model_validate({"total_pages": 1, "items": [old]})
+    assert listed.items[0].ref().user_id == owner

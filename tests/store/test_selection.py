@@ -1,9 +1,9 @@
-"""open_store(): the REST store for servers, ZenML's client for embedded stores, on
-request, or when a server's version is not one the REST store supports."""
+"""open_store(): the REST store for servers, ZenML's client for embedded stores or on
+request; a server outside the supported range refused by both."""
 
 from __future__ import annotations
 
-import json
+import os
 import time
 from pathlib import Path
 
@@ -11,7 +11,8 @@ import pytest
 
 import kitaru
 from kitaru.errors import StoreError, StoreUnreachableError
-from kitaru.store import close_open_stores, open_store, rest_models
+from kitaru.store import close_open_stores, compat, open_store
+from kitaru.store.embedded import EmbeddedStore
 from kitaru.store.selection import ServerStore, client_choice
 from kitaru.store.zenml_client import ZenMLClientStore
 from tests.conftest import Cli
@@ -40,7 +41,7 @@ def test_client_choice_rejects_typos() -> None:
 
 
 def test_choice_needs_no_network(clean_env: pytest.MonkeyPatch) -> None:
-    assert isinstance(open_store(), ZenMLClientStore)  # nothing configured: embedded
+    assert isinstance(open_store(), EmbeddedStore)  # nothing configured: embedded
     for name, value in SERVER.items():
         clean_env.setenv(name, value)
     store = open_store()
@@ -78,46 +79,31 @@ def test_server_gets_the_rest_store(server_session: ServerSession) -> None:
 
 @pytest.mark.server
 @pytest.mark.parametrize("server_client", ["rest"], indirect=True)
-def test_unsupported_version_falls_back_with_one_line(
-    server_session: ServerSession,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    monkeypatch.setattr(rest_models, "MAX_SERVER_VERSION", (0, 90, 0))  # 0.98 now "too new"
-    close_open_stores()
-    store = open_store()
-    assert isinstance(store, ServerStore)
-    kitaru.create_secret("via-fallback", {"K": "1"})
-    assert isinstance(store.backend(), ZenMLClientStore)
-    # ZenML itself may log its own set-up here (this process configured its logging).
-    notice = [line for line in capsys.readouterr().err.splitlines() if "kitaru" in line]
-    assert notice == [
-        f"kitaru: the ZenML server at {server_session.url} runs version 0.98.0, which "
-        "kitaru's REST client does not support; using ZenML's client "
-        "(set KITARU_STORE_CLIENT=rest to override)"
-    ]
-    assert [s.name for s in kitaru.list_secrets()] == ["via-fallback"]
-    assert "kitaru" not in capsys.readouterr().err  # said once per store
-
-    monkeypatch.setenv("KITARU_STORE_CLIENT", "rest")
-    forced = open_store()
-    assert isinstance(forced, ServerStore) and forced is not store
-    assert [r.name for r in forced.list_all()] == ["via-fallback"]
-    assert forced.backend() is forced.rest
-    assert "kitaru" not in capsys.readouterr().err
-
-
-@pytest.mark.server
-@pytest.mark.parametrize("server_client", ["rest"], indirect=True)
-def test_fallback_notice_in_the_cli(
+def test_a_server_outside_the_range_is_refused_by_both_clients(
     server_session: ServerSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rest_models, "MIN_SERVER_VERSION", (0, 99, 0))  # 0.98 now "too old"
+    """One line naming the version and the range, exit 1, through the REST store and
+    ZenML's client alike; no fallback, and ZenML's config is left as it was."""
+    monkeypatch.setattr(compat, "SERVER_FLOOR", (0, 99, 0))  # 0.98 is now "too old"
     close_open_stores()
-    from zenml.client import Client
+    config_dir = Path(os.environ["ZENML_CONFIG_PATH"])
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.yaml").write_text(
+        "user_id: 1f2e0c6e-0000-4000-8000-000000000001\nversion: 0.75.1\n"
+    )
+    before = _files(config_dir)
+    expected = (
+        f"Error: the ZenML server at {server_session.url} runs version 0.98.0; "
+        "kitaru supports ZenML servers 0.99.0 to 0.98.x\n"
+    )
+    for client in ("auto", "zenml"):
+        monkeypatch.setenv("KITARU_STORE_CLIENT", client)
+        result = Cli()("secrets", "list", "-o", "json")
+        assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected), client
+    assert _files(config_dir) == before
+    monkeypatch.setenv("KITARU_STORE_CLIENT", "rest")  # the user insists: no check
+    assert Cli()("secrets", "list", "-o", "json").exit_code == 0
 
-    Client().zen_store  # noqa: B018 - ZenML's first connection, outside the CliRunner capture
-    result = Cli()("secrets", "list", "-o", "json")
-    assert result.exit_code == 0 and json.loads(result.stdout) in ([], {"secrets": []})
-    assert result.stderr.count("\n") == 1 and "using ZenML's client" in result.stderr
-    assert result.stderr.startswith("kitaru: the ZenML server at ")
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {str(p): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -142,6 +143,35 @@ def test_config_dir_is_clicks_app_dir_on_each_platform() -> None:
     assert zenml_config_dir({"HOME": "/h", "XDG_CONFIG_HOME": "/x"}, "darwin") == mac
     windows = {"HOME": "/h", "APPDATA": "/roaming"}
     assert zenml_config_dir(windows, "win32") == Path("/roaming/zenml")
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"ZENML_CONFIG_PATH": "~/zen"},  # ZenML does not expand ~ here
+        {"ZENML_CONFIG_PATH": "rel/zen"},
+        {"XDG_CONFIG_HOME": ""},  # set but empty: click uses it, relative to the cwd
+        {"XDG_CONFIG_HOME": "~/cfg"},  # click does not expand ~
+        {"XDG_CONFIG_HOME": "rel"},
+        {"HOME": ""},
+        {"HOME": "/h/"},
+        {"HOME": "/h"},
+        {},
+    ],
+)
+def test_config_dir_is_the_one_zenml_computes(
+    variables: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A different folder would make the SQLite reader read another store than ZenML."""
+    from zenml.utils.io_utils import get_global_config_directory
+
+    monkeypatch.chdir(tmp_path)
+    for name in ("ZENML_CONFIG_PATH", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    expected = Path(get_global_config_directory())
+    assert zenml_config_dir(dict(os.environ), "linux") == expected
 
 
 def test_store_url_from_env_then_config_file(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ set-up lines never reach the stdout of a program that uses the SDK."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -58,13 +59,14 @@ PROGRAM = """
 import logging
 import zenml
 from kitaru import create_secret, list_secrets
+from kitaru.store.compat import console_handlers
 def zenml_streams():
-    handlers = logging.getLogger().handlers
-    return [h.stream for h in handlers if type(h).__name__ == "ZenMLConsoleHandler"]
+    return [h.stream for h in console_handlers()]
 before = zenml_streams()
 create_secret("console-check", {"KEY": "value-1"})
-print("names:", [summary.name for summary in list_secrets()])
-print("zenml streams back:", bool(before) and zenml_streams() == before)
+# one argument each: ZenML 0.90-0.92 wraps print() and repeats all but the first
+print(f"names: {[summary.name for summary in list_secrets()]}")
+print(f"zenml streams back: {bool(before) and zenml_streams() == before}")
 """
 
 
@@ -81,3 +83,20 @@ def test_sdk_on_a_fresh_zenml_home_keeps_stdout_for_the_program(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "names: ['console-check']\nzenml streams back: True\n"
     assert "Creating default stack" in result.stderr  # ZenML still says it, on stderr
+
+
+def test_cli_json_on_a_fresh_zenml_home_is_only_json(tmp_path: Path) -> None:
+    """Every supported ZenML client announces its set-up on a fresh store; older ones
+    (before 0.94.5) through a plain handler on stdout. `-o json` stays parseable."""
+    env = {"PATH": "/usr/bin:/bin", **isolation_env(tmp_path), "ZENML_LOGGING_VERBOSITY": "INFO"}
+    result = subprocess.run(
+        [PYTHON, "-c", "from kitaru.cli.main import main; main()", "secrets", "list", "-o", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []
+    assert "Creating default stack" in result.stderr

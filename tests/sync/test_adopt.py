@@ -139,7 +139,7 @@ _stored_keys = st.sets(st.sampled_from(["A", "ON", "NULL", "Y", "B_KEY"]), min_s
     ),
     st.sets(st.tuples(_stored_names, st.booleans()), max_size=2),
 )
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 def test_adopted_entries_plan_unchanged_against_the_store_they_came_from(
     secrets: list[tuple[str, bool, set[str]]], declared: set[tuple[str, bool]]
 ) -> None:
@@ -150,7 +150,7 @@ def test_adopted_entries_plan_unchanged_against_the_store_they_came_from(
     value = {key: f"{CANARY}-{key}" for _, _, keys in secrets for key in keys}
     store = MemoryStore(
         [
-            StoredSecret(f"id-{i}", name, private, {key: value[key] for key in keys})
+            StoredSecret(f"id-{i}", name, private, {key: value[key] for key in keys}, "me")
             for i, (name, private, keys) in enumerate(secrets)
         ]
     )

@@ -54,11 +54,14 @@ def test_observe_lists_once_and_gets_only_existing_targets() -> None:
         ),
     )
     observed = observe(store, desired)
-    assert store.take() == {"list_all": 1, "get": 2}  # no user ID: nothing is shadowed
-    assert set(observed.fetched) == {"1", "2"} and observed.user_id is None
+    # the user ID once: nothing is shadowed, but $K feeds the private app and the public
+    # app that exists (whose creator decides whether a private value may go there)
+    assert store.take() == {"list_all": 1, "get": 2, "current_user_id": 1}
+    assert set(observed.fetched) == {"1", "2"} and observed.user_id == "me"
     assert observed.stored(desired.secrets[2]) is None
     assert observed.target(desired.secrets[0]) == Target(store.inner.secrets["1"].ref)  # type: ignore[attr-defined]
-    assert observed == Observed.of(desired, store.list_all(), list(observed.fetched.values()))
+    fetched = list(observed.fetched.values())
+    assert observed == Observed.of(desired, store.list_all(), fetched, user_id="me")
 
 
 def test_the_callers_id_is_asked_only_when_a_secret_is_shadowed() -> None:

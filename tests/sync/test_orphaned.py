@@ -4,6 +4,7 @@ written, failed alone by apply. The real server's version: tests/server/test_orp
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import uuid
 
@@ -109,3 +110,44 @@ def test_observe_keeps_reads_of_declared_secrets_only() -> None:
     assert list(observed.fetched) == ["7"] and len(observed.refs) == 2000
     assert reads == [(1, 1, "s-0007")]
     assert store.take() == {"list_all": 1, "get": 1}
+
+
+def test_an_orphan_declared_absent_is_blocked_never_deleted_nor_unchanged() -> None:
+    """It still exists (listed), and no API can delete it: blocked, with the remedy; apply
+    fails it and exits 1 (issue 24, class 5)."""
+    store, _ = setup()
+    desired = Desired(
+        "m.yaml", (dataclasses.replace(desired_secret("lost", {}), absent=True, declared=()),)
+    )
+    plan = plan_of(store, desired)
+    (lost,) = plan.secrets
+    assert lost.action == "blocked" and lost.secret_id == ORPHAN_ID and not lost.writes
+    (finding,) = lost.drift
+    assert finding.kind == "orphaned" and "cannot delete it" in finding.message
+    assert finding.message.endswith("then it is gone, as the manifest declares")
+    assert Run(plan).exit_code(detailed=True) == 2
+    store.take()
+    result = execute(plan, store)
+    (outcome,) = result.outcomes
+    assert outcome.status == "failed" and Run(plan, result).exit_code(detailed=False) == 1
+    assert store.take() == {}  # not even tried
+    assert [o.status for o in execute(plan, store, dry_run=True).outcomes] == ["blocked"]
+
+
+def test_a_delete_the_server_answers_with_no_values_fails() -> None:
+    """A secret that turned orphaned between plan and apply is not reported deleted."""
+    store, _ = setup()
+    desired = Desired(
+        "m.yaml", (dataclasses.replace(desired_secret("lost", {}), absent=True, declared=()),)
+    )
+    observed = observe(MemoryStore(list(store.inner.secrets.values())), desired)  # type: ignore[attr-defined]
+    plan = make_plan(desired, observed)
+    assert plan.secrets[0].action == "delete"
+
+    def refuse(secret_id: str) -> None:
+        raise failures.values_missing("deleting secret")
+
+    store.inner.delete = refuse  # type: ignore[attr-defined, method-assign]
+    (outcome,) = execute(plan, store).outcomes
+    assert outcome.status == "failed" and outcome.error is not None
+    assert outcome.error.startswith("not deleted: the ZenML server lists")

@@ -67,6 +67,12 @@ class ClockStore(MemoryStore):
         return self._stamp(super().update(secret_id, set_values, remove_keys), created)
 
 
+@pytest.fixture(autouse=True)
+def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plans are made and applied from the directory that holds their files."""
+    monkeypatch.chdir(tmp_path)
+
+
 @pytest.fixture
 def manifest(tmp_path: Path) -> Path:
     path = tmp_path / "secrets.yaml"
@@ -102,7 +108,7 @@ def test_the_document_is_versioned_sealed_and_reads_back(manifest: Path) -> None
     assert set(document) == {"format_version", "body_sha256", "body"}
     body = document["body"]
     assert body["manifest"] == {
-        "path": str(manifest),
+        "path": "secrets.yaml",  # relative to the working directory: what apply --plan reads
         "sha256": hashlib.sha256(manifest.read_bytes()).hexdigest(),
     }
     assert (body["prune"], body["targets"], body["made_at"]) == (
@@ -171,10 +177,10 @@ def test_the_env_file_and_the_manifest_are_compared(manifest: Path) -> None:
     env = {k: v for k, v in ENV.items() if k != "OPENAI_API_KEY"}
     store = ClockStore()
     plan = _save(manifest, store, env, env_file=dotenv)
-    assert json.loads(plan.read_text())["body"]["env_files"] == [str(dotenv)]
+    assert json.loads(plan.read_text())["body"]["env_files"] == [".env"]  # as seen from here
     dotenv.unlink()
     reasons = _stale(plan, store, ENV)
-    assert reasons[0] == f"the plan read {dotenv}, this run reads none"
+    assert reasons[0] == "the plan read .env, this run reads none"
     assert "openai-creds (private) key OPENAI_API_KEY: its value now comes from another source" in (
         reasons
     )
@@ -182,7 +188,7 @@ def test_the_env_file_and_the_manifest_are_compared(manifest: Path) -> None:
     manifest.write_text(MANIFEST.replace("db-creds", "db2-creds"))
     reasons = _stale(plan, store, env)
     assert reasons == [
-        f"the manifest {manifest} changed after the plan was made",
+        "the manifest secrets.yaml changed after the plan was made",
         "db-creds (public): in the plan, not in the manifest now",
         "db2-creds (public): in the manifest now, not in the plan",
     ]

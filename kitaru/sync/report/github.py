@@ -65,25 +65,33 @@ def _kept_annotation(view: ReportView, secret: SecretRow) -> str | None:
     line, col = secret.position
     message = f"{secret.label}: {KEPT_WORDS}: {', '.join(secret.kept)}"
     title = "kitaru create-only keys kept"
-    return annotation("notice", message, file=view.manifest, line=line, col=col, title=title)
+    file = view.file_of(secret.name, secret.private)
+    return annotation("notice", message, file=file, line=line, col=col, title=title)
 
 
 def _secret_annotation(view: ReportView, secret: SecretRow) -> str | None:
     line, col = secret.position
+    file = view.file_of(secret.name, secret.private)
     if secret.failed:
         message = f"{secret.label}: {secret.error}"
         title = "kitaru apply failed"
-        return annotation("error", message, file=view.manifest, line=line, col=col, title=title)
+        return annotation("error", message, file=file, line=line, col=col, title=title)
     if not secret.writes:
         return None
     verb = "" if view.applied else "would "
     title = f"kitaru {verb}{secret.action}"
     detail = _change_detail(secret)
-    return annotation("notice", detail, file=view.manifest, line=line, col=col, title=title)
+    return annotation("notice", detail, file=file, line=line, col=col, title=title)
 
 
 def _drift_annotation(view: ReportView, item: DriftRow) -> str:
     position = item.position or view.secrets[0].position
+    owner = view.secrets[0] if item.position is None else None
+    file = (
+        view.file_of(owner.name, owner.private)
+        if owner
+        else view.file_of(item.secret, item.private)
+    )
     from kitaru.sync.report.words import after_apply
 
     level, title = "warning", f"kitaru drift: {item.kind}"
@@ -93,7 +101,7 @@ def _drift_annotation(view: ReportView, item: DriftRow) -> str:
     return annotation(
         level,
         f"{item.label}: {item.message}",
-        file=view.manifest,
+        file=file,
         line=position.line,
         col=position.col,
         title=title,

@@ -27,7 +27,7 @@ def _drift(view: ReportView, drift: DriftRow) -> dict[str, Any]:
         "id": drift.secret_id,
         "message": drift.message,
         "caller_created": drift.caller_created,
-        "file": view.manifest if drift.position else None,
+        "file": view.file_of(drift.secret, drift.private) if drift.position else None,
         "line": drift.position.line if drift.position else None,
         "col": drift.position.col if drift.position else None,
     }

@@ -146,6 +146,14 @@ class ReportView:
     targets: tuple[str, ...] = ()  # --target; empty: the whole manifest
     made_at: datetime | None = None  # when the store was read ("3d ago" is relative to it)
     max_age: timedelta | None = None
+    declared_in: tuple[tuple[str, bool, str], ...] = ()  # several manifests (-f a -f b)
+
+    def file_of(self, name: str, private: bool) -> str:
+        """The manifest declaring this secret (``manifest`` unless several were planned)."""
+        for declared, is_private, path in self.declared_in:
+            if (declared, is_private) == (name, private):
+                return path
+        return self.manifest
 
     @property
     def applied(self) -> bool:
@@ -243,4 +251,5 @@ def build(plan: Plan, result: ApplyResult | None = None) -> ReportView:
         targets=plan.targets,
         made_at=plan.made_at,
         max_age=plan.max_age,
+        declared_in=plan.declared_in,
     )
