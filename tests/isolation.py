@@ -4,7 +4,8 @@ kitaru keeps some state for the life of a process by design: the values it has h
 (masked in logs and streams, refused as parameters), the record factory that masks them,
 its REST stores, one-time notices, the ZenML console redirection and the paused collector
 of the console script. Tests also change what any code may: the environment, signal
-dispositions, logging handlers' streams, the working directory and the umask. The autouse
+dispositions, logging handlers' streams, the working directory, the umask and whether the
+process may dump core (a command run in-process makes it not dumpable). The autouse
 fixture below owns all of it, so no test depends on what an earlier one left (the suite
 runs in random order: pytest-randomly).
 """
@@ -112,6 +113,17 @@ def _unwrap_streams() -> None:
             del stream.write
 
 
+def _set_dumpable(flag: bool | None) -> None:
+    """Give the process back its core-dump flag (``prctl(PR_SET_DUMPABLE)``, Linux)."""
+    from kitaru.cli.not_dumpable import PR_SET_DUMPABLE, dumpable
+
+    if flag is None or dumpable() == flag:
+        return
+    import ctypes
+
+    ctypes.CDLL(None).prctl(PR_SET_DUMPABLE, ctypes.c_ulong(int(flag)), 0, 0, 0)
+
+
 def _reset_kitaru() -> None:
     from kitaru import startup
     from kitaru.runtime.reads import forget_reads
@@ -132,6 +144,9 @@ def process_state_isolated() -> Iterator[None]:
     factory = logging.getLogRecordFactory()
     dispositions = _signal_dispositions()
     collecting = gc.isenabled()
+    from kitaru.cli.not_dumpable import dumpable
+
+    may_dump = dumpable()
     streams = {handler: handler.stream for handler in _stream_handlers()}
     cwd = os.getcwd()
     umask = os.umask(0o022)
@@ -150,6 +165,7 @@ def process_state_isolated() -> Iterator[None]:
     _unwrap_streams()
     if gc.isenabled() != collecting:
         (gc.enable if collecting else gc.disable)()
+    _set_dumpable(may_dump)
 
 
 def _seed_line(config: pytest.Config) -> str | None:

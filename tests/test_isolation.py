@@ -13,6 +13,7 @@ import os
 import signal
 
 from kitaru import startup
+from kitaru.cli.not_dumpable import dumpable, forbid_core_dumps
 from kitaru.runtime.reads import all_reads, on_secret_read
 from kitaru.runtime.redact import redact
 from types import SimpleNamespace
@@ -32,6 +33,7 @@ def test_a_leaves_state() -> None:
     closed.close()
     os.chdir("/")
     os.umask(0o000)
+    assert forbid_core_dumps() and dumpable() is False  # as a command run in-process does
 
 
 def test_b_finds_none() -> None:
@@ -41,6 +43,7 @@ def test_b_finds_none() -> None:
     assert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL
     assert startup.zenml_console_to_stderr is False
     assert os.getcwd() != "/" and os.umask(0o022) != 0o000
+    assert dumpable() is True
     logging.getLogger("leftover").warning("no closed stream to fail on")
 """
 
