@@ -7,12 +7,12 @@ processes, taking turns with the floors of the same run:
     python -c "import typer, yaml, pydantic"   (the floor every no-store benchmark uses)
     python -c "import click"                   (a stricter one: the bare parser library)
 
-Target (issue 30): every offline case at most 1.0x the library floor (model aliases, read by kitaru.llm's
-registry, included). Store-backed: `kitaru __complete bash secrets show ''` against a local
-SQLite ZenML server holding 1,000 secrets (names from the server, as the user whose token a
-previous kitaru command cached), and against an embedded store holding as many (names from
-its SQLite file); each whole process must answer under 1 s, with every name offered (a run
-that hit the deadline would offer none and is reported as such).
+Target (issue 30): every offline case at most 1.0x the library floor (model aliases, read
+by kitaru.llm's registry, included). Store-backed: `kitaru __complete bash secrets show ''`
+against a local SQLite ZenML server holding 1,000 secrets (names from the server, as the
+user whose token a previous kitaru command cached), and against an embedded store holding
+as many (names from its SQLite file); each whole process must answer under 1 s, with every
+name offered (a run that hit the deadline would offer none and is reported as such).
 
 Run:  .venv/bin/python benchmarks/completion.py [--rounds 15] [--secrets 1000]
 Writes benchmarks/results-completion.md (and prints it).
