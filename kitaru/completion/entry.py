@@ -4,7 +4,10 @@ printing a script (`kitaru completion SHELL`), served by kitaru.cli.main before 
 A Tab press never breaks a prompt: stderr goes to /dev/null for the whole process (ZenML
 or a thread may write there), the candidates are written to a duplicate of stdout kept
 aside (so nothing else reaches it), any failure offers nothing, and the process ends with
-``os._exit`` so an abandoned store lookup is not waited for.
+``os._exit`` so an abandoned store lookup is not waited for. A watchdog ends the process
+silently ``HARD_LIMIT_S`` after the Tab press whatever it is waiting for (a FIFO where a
+file was expected, a large manifest from a pull request, a flood of names): a Tab press
+that offers nothing beats one that hangs the prompt.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 
@@ -19,6 +23,8 @@ from kitaru.completion.engine import Reply, Sources, complete
 from kitaru.completion.scripts import SCRIPTS
 
 HIDDEN = "__complete"
+# After the store's own deadline (0.9 s), what remains is filtering and rendering.
+HARD_LIMIT_S = 1.5
 
 
 def _bash_words(raw: Sequence[str]) -> list[str]:
@@ -65,11 +71,27 @@ def answer(shell: str, raw: Sequence[str], sources: Sources) -> str:
     return render(shell, reply, incomplete, raw[-1])
 
 
+# Held by whoever ends the process: the candidates are written whole or not at all.
+_ending = threading.Lock()
+
+
+def _watchdog(started: float) -> None:
+    """End the process, offering nothing, at ``started + HARD_LIMIT_S``."""
+
+    def expire() -> None:
+        time.sleep(max(0.0, started + HARD_LIMIT_S - time.monotonic()))
+        _ending.acquire()
+        os._exit(0)
+
+    threading.Thread(target=expire, name="kitaru-complete-watchdog", daemon=True).start()
+
+
 def _serve(args: Sequence[str], started: float) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     out = os.dup(1)
     os.dup2(devnull, 2)
     os.dup2(devnull, 1)  # only the candidates reach the shell, through ``out``
+    _watchdog(started)
     text = ""
     try:
         from kitaru.completion.sources import LiveSources
@@ -77,8 +99,11 @@ def _serve(args: Sequence[str], started: float) -> None:
         text = answer(args[0], args[1:], LiveSources(started)) if args else ""
     except BaseException:  # a completion never reports: it offers nothing
         text = ""
+    data = text.encode("utf-8", "replace")
+    _ending.acquire()
     with contextlib.suppress(OSError):
-        os.write(out, text.encode("utf-8", "replace"))
+        while data:
+            data = data[os.write(out, data) :]
     os._exit(0)
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -77,3 +79,25 @@ def test_a_tab_press_never_writes_to_stderr_or_fails(args: list[str]) -> None:
         timeout=60,
     )
     assert (done.returncode, done.stderr) == (0, b"")
+
+
+# The watchdog's limit shortened, so that a test of it takes a fraction of a second.
+QUICK_PROBE = (
+    "import sys; import kitaru.completion.entry as entry; entry.HARD_LIMIT_S = 0.3; "
+    "from kitaru.cli.main import main; main(sys.argv[1:])"
+)
+
+
+def test_a_tab_press_that_would_hang_ends_quietly(tmp_path: Path) -> None:
+    """kitaru.yaml a FIFO nobody writes: reading it would block forever."""
+    config = tmp_path / "config"
+    config.mkdir(mode=0o700)
+    os.mkfifo(config / "kitaru.yaml", 0o600)
+    env = {**os.environ, "KITARU_CONFIG_PATH": str(config)}
+    done = subprocess.run(
+        [sys.executable, "-c", QUICK_PROBE, "__complete", "bash", "model", "remove", ""],
+        env=env,
+        capture_output=True,
+        timeout=20,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
