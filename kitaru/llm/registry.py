@@ -131,7 +131,10 @@ def _unsafe(path: Path, info: os.stat_result) -> str | None:
 def read_document(path: Path) -> dict[str, Any]:
     """The file's YAML document ({} when there is none), if the file can be trusted."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        # O_NONBLOCK: a FIFO opens at once (and is refused below) instead of blocking
+        fd = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+        )
     except FileNotFoundError:
         return {}
     except OSError as error:

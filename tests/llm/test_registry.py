@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -169,6 +170,33 @@ def test_a_symlinked_registry_file_is_not_followed(llm_config: Path, tmp_path: P
     (llm_config / "kitaru.yaml").symlink_to(target)
     with pytest.raises(ModelRegistryError, match="cannot read"):
         load_registry()
+
+
+def test_a_fifo_registry_file_is_refused_at_once(llm_config: Path) -> None:
+    """Opening a FIFO nobody writes would block `kitaru model` (and a Tab press) forever."""
+    llm_config.mkdir(mode=0o700)
+    fifo = llm_config / "kitaru.yaml"
+    os.mkfifo(fifo, 0o600)
+    outcome: list[BaseException | None] = []
+
+    def load() -> None:
+        try:
+            load_registry()
+            outcome.append(None)
+        except BaseException as error:
+            outcome.append(error)
+
+    reader = threading.Thread(target=load, daemon=True)
+    reader.start()
+    reader.join(5)
+    blocked = reader.is_alive()
+    if blocked:  # release the blocked open, then fail
+        os.close(os.open(fifo, os.O_WRONLY))
+        reader.join(10)
+    assert not blocked
+    assert len(outcome) == 1 and isinstance(outcome[0], ModelRegistryError)
+    assert "is not a file" in str(outcome[0])
+    assert not reader.is_alive()
 
 
 @given(st.text(max_size=80))
