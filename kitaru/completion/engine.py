@@ -9,13 +9,16 @@ would accept as a secret name (or alias) is ever put on a command line.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from kitaru.completion.spec import ROOT, Command, Kind, Option
 
 ALIAS_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 MAX_ALIAS_LENGTH = 64
+# A store or manifest may hold tens of thousands of names (a co-user's flood): the name
+# rule runs only on names that match what is typed, and a reply holds at most this many.
+MAX_OFFERED = 1000
 
 
 class Sources(Protocol):
@@ -34,17 +37,20 @@ class Sources(Protocol):
 
 class Reply:
     """Candidates (value, help), and whether the shell should offer file paths too
-    (``file_prefix``: the part of the word before the path, such as ``--out=``)."""
+    (``file_prefix``: the part of the word before the path, such as ``--out=``).
+    ``offered`` is the rule a dynamic value must pass before it is offered."""
 
     def __init__(
         self,
         candidates: list[tuple[str, str]] | None = None,
         files: bool = False,
         file_prefix: str = "",
+        offered: Callable[[object], bool] | None = None,
     ) -> None:
         self.candidates = candidates or []
         self.files = files
         self.file_prefix = file_prefix
+        self.offered = offered
 
     def __repr__(self) -> str:
         return f"Reply({self.candidates!r}, files={self.files!r}, {self.file_prefix!r})"
@@ -139,16 +145,17 @@ def _values(kind: str, state: _State, sources: Sources, choices: Sequence[str]) 
     if kind == Kind.secret:
         typed = set(state.positionals)
         names = sorted({n for n in sources.secret_names(_visibility(state)) if n not in typed})
-        return Reply([(n, "") for n in names if secret_name_offered(n)])
+        return Reply([(n, "") for n in names], offered=secret_name_offered)
     if kind == Kind.target:
         default = state.command.manifest_default
         manifests = state.given.get("-f") or ([default] if default else [])
         taken = set(state.given.get("--target") or [])
         declared = {name for manifest in manifests for name in sources.manifest_targets(manifest)}
         names = sorted(declared - taken)
-        return Reply([(n, "") for n in names if secret_name_offered(n)])
+        return Reply([(n, "") for n in names], offered=secret_name_offered)
     if kind == Kind.alias:
-        return Reply([(a, "") for a in sorted(set(sources.model_aliases())) if alias_offered(a)])
+        aliases = sorted(set(sources.model_aliases()))
+        return Reply([(a, "") for a in aliases], offered=alias_offered)
     return Reply()
 
 
@@ -173,11 +180,17 @@ def _positional(state: _State, sources: Sources) -> Reply:
 
 
 def _matching(reply: Reply, incomplete: str, prefix: str = "") -> Reply:
-    return Reply(
-        [(prefix + v, h) for v, h in reply.candidates if v.startswith(incomplete)],
-        reply.files,
-        prefix if reply.files else "",
-    )
+    """The candidates that start with ``incomplete`` and pass the reply's rule (checked
+    in that order: the rule is the costly part), at most ``MAX_OFFERED`` of them."""
+    found: list[tuple[str, str]] = []
+    for value, help_text in reply.candidates:
+        if len(found) >= MAX_OFFERED:
+            break
+        if not (isinstance(value, str) and value.startswith(incomplete)):
+            continue
+        if reply.offered is None or reply.offered(value):
+            found.append((prefix + value, help_text))
+    return Reply(found, reply.files, prefix if reply.files else "")
 
 
 def complete(

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kitaru.completion.engine import Reply, complete, secret_name_offered
+from kitaru import naming
+from kitaru.completion.engine import MAX_OFFERED, Reply, complete, secret_name_offered
 
 HOSTILE = [
     "$(touch /tmp/pwned)",
@@ -159,6 +161,29 @@ def test_hostile_names_are_never_offered() -> None:
     sources = Recorder(names, targets)
     assert values(complete(["secrets", "show"], "", sources)) == ["good-name"]
     assert values(complete(["secrets", "plan", "--target"], "", sources)) == ["good-target"]
+
+
+def test_a_flood_of_names_is_cut_and_only_matches_are_judged(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A co-user's 20,000 long names: the name rule (the costly part) runs only on names
+    that match what is typed, and a reply stays a size a shell can show."""
+    judged: list[str] = []
+    rule = naming.name_problem
+
+    def counted(name: str) -> naming.Problem | None:
+        judged.append(name)
+        return rule(name)
+
+    monkeypatch.setattr(naming, "name_problem", counted)
+    flood = {f"flood-{i:05d}-" + "x" * 200: False for i in range(20_000)}
+    sources = Recorder(flood | {"db-creds": False})
+    assert values(complete(["secrets", "show"], "db", sources)) == ["db-creds"]
+    assert judged == ["db-creds"]
+    offered = values(complete(["secrets", "show"], "", sources))
+    assert len(offered) == MAX_OFFERED and offered[0] == "db-creds"
+    targets = Recorder(targets={"secrets.yaml": list(flood)})
+    assert len(values(complete(["secrets", "plan", "--target"], "fl", targets))) == MAX_OFFERED
 
 
 SHELL_SAFE = set(string.ascii_letters + string.digits + "._-")
