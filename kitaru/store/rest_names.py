@@ -27,6 +27,8 @@ from kitaru.store.token_cache import TokenCache
 API = "/api/v1"
 # Per request; completion abandons the whole lookup sooner (kitaru.completion.sources).
 TIMEOUT_S = 5.0
+# A page of LIST_PAGE_SIZE unhydrated secrets is a few MiB; a larger answer is not read.
+MAX_BODY_BYTES = 32 * 1024 * 1024
 
 
 class NamesUnavailable(Exception):
@@ -56,7 +58,10 @@ def _opener(config: ServerConfig) -> urllib.request.OpenerDirector:
 def _send(opener: Any, request: urllib.request.Request) -> tuple[int, Any]:
     try:
         with opener.open(request, timeout=TIMEOUT_S) as response:
-            return int(response.status), json.loads(response.read())
+            body = response.read(MAX_BODY_BYTES + 1)
+            if len(body) > MAX_BODY_BYTES:
+                raise NamesUnavailable("an answer too large")
+            return int(response.status), json.loads(body)
     except urllib.error.HTTPError as err:
         err.close()
         return int(err.code), None
