@@ -38,3 +38,18 @@ def test_nothing_from_what_is_not_a_small_regular_manifest(tmp_path: Path) -> No
     os.mkfifo(fifo)
     assert declared_names(str(fifo)) == []  # returns at once: nobody writes it
     assert declared_names("/dev/zero") == []
+
+
+def test_links_to_devices_and_fifos_and_yaml_bombs_offer_nothing_at_once(tmp_path: Path) -> None:
+    """What a pull request can put where secrets.yaml is read: a symlink to /dev/zero or to
+    a FIFO is never read; aliases (billion laughs) are shared, never expanded."""
+    (tmp_path / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(tmp_path / "fifo")
+    (tmp_path / "fifo.yaml").symlink_to(tmp_path / "fifo")
+    assert declared_names(str(tmp_path / "zero.yaml")) == []
+    assert declared_names(str(tmp_path / "fifo.yaml")) == []
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 40)]
+    lines.append("secrets: [*a39, {name: kept}, *a39]")
+    (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n")
+    assert declared_names(str(tmp_path / "bomb.yaml")) == ["kept"]
