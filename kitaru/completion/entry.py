@@ -43,9 +43,16 @@ def _bash_words(raw: Sequence[str]) -> list[str]:
     return words
 
 
+def _whole(line: str) -> bool:
+    """Three fields on one line. A typed word holding a tab or a line break (a multi-line
+    paste) would otherwise reach the script as fields or lines of its own: candidates."""
+    return line.count("\t") == 2 and "\n" not in line and "\r" not in line
+
+
 def render(shell: str, reply: Reply, incomplete: str, raw_current: str) -> str:
     """The lines the shell's script reads. bash replaces only its own current word (the
-    text after an ``=``), so its values are cut to what replaces ``raw_current``."""
+    text after an ``=``), so its values are cut to what replaces ``raw_current``. A line
+    whose text would break the format is left out."""
     lines = []
     cut = len(incomplete) - len(raw_current) if shell == "bash" else 0
     for value, help_text in reply.candidates:
@@ -57,7 +64,7 @@ def render(shell: str, reply: Reply, incomplete: str, raw_current: str) -> str:
             lines.append(f"f\t:{keep}\t:{path}")
         else:
             lines.append(f"f\t{reply.file_prefix}\t{path}")
-    return "".join(line + "\n" for line in lines)
+    return "".join(line + "\n" for line in lines if _whole(line))
 
 
 def answer(shell: str, raw: Sequence[str], sources: Sources) -> str:

@@ -101,3 +101,13 @@ def test_a_tab_press_that_would_hang_ends_quietly(tmp_path: Path) -> None:
         timeout=20,
     )
     assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+
+
+@pytest.mark.parametrize("shell", sorted(SCRIPTS))
+@pytest.mark.parametrize("word", ["x\nv\t$(id)\t", "--out=x\nv\tpwn", "a\tb", "x\r\nv\tz"])
+def test_a_typed_word_never_becomes_a_line_of_its_own(shell: str, word: str) -> None:
+    """A word with a line break or tab (a multi-line paste) where a path is completed."""
+    command = ["secrets", "export"] if word.startswith("--") else ["secrets", "validate"]
+    text = answer(shell, [*command, word], Recorder())
+    assert all(line.count("\t") == 2 for line in text.splitlines())
+    assert not any(line.startswith("v") for line in text.splitlines())
