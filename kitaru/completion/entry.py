@@ -119,6 +119,23 @@ def fast_entry(args: Sequence[str], started: float | None = None) -> int | None:
     if args[:1] == [HIDDEN]:
         _serve(list(args[1:]), time.monotonic() if started is None else started)
     if len(args) == 2 and args[0] == "completion" and args[1] in SCRIPTS:
-        sys.stdout.write(SCRIPTS[args[1]])
-        return 0
+        return _print_script(SCRIPTS[args[1]])
     return None
+
+
+def _print_script(script: str) -> int:
+    """Write the script; a failed write (a full disk, `> /dev/full`) is one line and exit
+    status 1, so ``kitaru completion bash > FILE && ...`` never goes on with half a script."""
+    from kitaru.cli.pipes import stdout_to_devnull
+
+    try:
+        sys.stdout.write(script)
+        sys.stdout.flush()
+    except OSError as error:
+        stdout_to_devnull()  # what is still buffered has nowhere to fail at exit
+        if not isinstance(error, BrokenPipeError):
+            reason = error.strerror or type(error).__name__
+            with contextlib.suppress(OSError):
+                sys.stderr.write(f"kitaru: the completion script was not written: {reason}\n")
+        return 1
+    return 0

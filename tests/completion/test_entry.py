@@ -111,3 +111,18 @@ def test_a_typed_word_never_becomes_a_line_of_its_own(shell: str, word: str) -> 
     text = answer(shell, [*command, word], Recorder())
     assert all(line.count("\t") == 2 for line in text.splitlines())
     assert not any(line.startswith("v") for line in text.splitlines())
+
+
+def test_a_script_that_cannot_be_written_is_one_line_and_status_1() -> None:
+    """`kitaru completion bash > FILE` on a full disk: no traceback, and a failing status."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, "completion", "bash"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            timeout=60,
+        )
+    assert done.returncode == 1
+    assert done.stderr.decode().splitlines() == [
+        "kitaru: the completion script was not written: No space left on device"
+    ]
