@@ -15,9 +15,16 @@ MAX_BYTES = 1024 * 1024
 
 
 def read_regular(path: str, limit: int = MAX_BYTES) -> bytes | None:
-    """The bytes of a regular file of at most ``limit`` bytes, or None."""
+    """The bytes of a regular file of at most ``limit`` bytes, or None.
+
+    What the path names (through any symlink a pull request committed) is looked at
+    before it is opened: opening a device or a FIFO can itself act (a FIFO's writer is
+    released, a tape rewinds, a watchdog starts), so anything else is never opened."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+        fd = os.open(path, flags)
     except (OSError, ValueError):
         return None
     try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 from kitaru.completion.manifest_targets import MAX_BYTES, declared_names
@@ -53,3 +55,25 @@ def test_links_to_devices_and_fifos_and_yaml_bombs_offer_nothing_at_once(tmp_pat
     lines.append("secrets: [*a39, {name: kept}, *a39]")
     (tmp_path / "bomb.yaml").write_text("\n".join(lines) + "\n")
     assert declared_names(str(tmp_path / "bomb.yaml")) == ["kept"]
+
+
+def test_what_is_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
+    """Opening can act by itself: here a FIFO's writer, waiting for a reader, would be
+    released (a device may do worse). The manifest is a committed symlink to it."""
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    (tmp_path / "secrets.yaml").symlink_to(fifo)
+    released = threading.Event()
+
+    def writer() -> None:
+        os.close(os.open(fifo, os.O_WRONLY))  # blocks until a reader opens the FIFO
+        released.set()
+
+    waiting = threading.Thread(target=writer, daemon=True)
+    waiting.start()
+    time.sleep(0.2)  # the writer is in its open by then
+    assert declared_names(str(tmp_path / "secrets.yaml")) == []
+    opened = released.wait(0.3)
+    os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # release the writer ourselves
+    waiting.join(5)
+    assert not opened
