@@ -15,7 +15,10 @@ STORE_DEADLINE_S = 0.9
 
 def _listed() -> list[tuple[str, bool]]:
     """(name, private) of every secret the command's store shows; raises on any fault.
-    ZenML's client (seconds to import) is the last resort, and rarely within the deadline."""
+
+    Never through ZenML's client: it takes seconds to import, and on its way it may
+    create a store or migrate one (after a ZenML upgrade), which an abandoned lookup
+    would stop midway. A store only ZenML can read offers no names."""
     from kitaru.store.selection import rest_choice
 
     chosen = rest_choice()
@@ -26,13 +29,9 @@ def _listed() -> list[tuple[str, bool]]:
     from kitaru.store.sqlite_reader import visible_names
 
     names = visible_names()  # an embedded store: its SQLite file, when provably the one
-    if names is not None:
-        return names
-    from kitaru.cli.common import quiet_zenml
-    from kitaru.store import open_store
-
-    quiet_zenml()
-    return [(ref.name, ref.private) for ref in open_store().list_all()]
+    if names is None:
+        raise LookupError("only ZenML's client can read this store")
+    return names
 
 
 def within(deadline: float) -> list[tuple[str, bool]]:

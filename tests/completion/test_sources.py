@@ -56,3 +56,28 @@ def test_a_failing_lookup_offers_nothing(monkeypatch: pytest.MonkeyPatch) -> Non
 
     monkeypatch.setattr(sources, "_listed", broken)
     assert sources.within(time.monotonic() + 5) == []
+
+
+def test_a_tab_press_never_starts_zenml(tmp_path: Path) -> None:
+    """No store yet (or one an upgraded ZenML would migrate): ZenML's client would create
+    or migrate it on the way, and the lookup is abandoned at its deadline. Here the
+    deadline is long enough for ZenML to start: nothing may be created all the same."""
+    config = tmp_path / "zenml-config"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("ZENML_", "KITARU_"))},
+        "HOME": str(tmp_path),
+        "ZENML_CONFIG_PATH": str(config),
+    }
+    probe = (
+        "import sys; import kitaru.completion.entry as entry, kitaru.completion.sources as s; "
+        "s.STORE_DEADLINE_S = 60; entry.HARD_LIMIT_S = 61; "
+        "from kitaru.cli.main import main; main(sys.argv[1:])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, "__complete", "bash", "secrets", "show", ""],
+        env=env,
+        capture_output=True,
+        timeout=90,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, b"", b"")
+    assert not config.exists()
