@@ -71,9 +71,9 @@ def test_what_is_not_a_regular_file_is_never_opened(tmp_path: Path) -> None:
 
     waiting = threading.Thread(target=writer, daemon=True)
     waiting.start()
-    time.sleep(0.2)  # the writer is in its open by then
+    time.sleep(0.1)  # the writer is in its open by then
     assert declared_names(str(tmp_path / "secrets.yaml")) == []
-    opened = released.wait(0.3)
+    opened = released.wait(0.2)
     os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))  # release the writer ourselves
     waiting.join(5)
     assert not opened
