@@ -19,11 +19,13 @@ import threading
 import time
 from collections.abc import Sequence
 
+from kitaru.completion import budget
 from kitaru.completion.engine import Reply, Sources, complete
 from kitaru.completion.scripts import SCRIPTS
 
 HIDDEN = "__complete"
-# After the store's own deadline (0.9 s), what remains is filtering and rendering.
+# After the store's own deadline (0.9 s), what remains is filtering and rendering; both
+# scale with KITARU_COMPLETION_TIMEOUT (kitaru.completion.budget).
 HARD_LIMIT_S = 1.5
 
 
@@ -86,7 +88,8 @@ def _watchdog(started: float) -> None:
     """End the process, offering nothing, at ``started + HARD_LIMIT_S``."""
 
     def expire() -> None:
-        time.sleep(max(0.0, started + HARD_LIMIT_S - time.monotonic()))
+        limit = HARD_LIMIT_S * budget.scale()
+        time.sleep(max(0.0, started + limit - time.monotonic()))
         _ending.acquire()
         os._exit(0)
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 import time
 
-from kitaru.completion import manifest_targets, model_aliases
+from kitaru.completion import budget, manifest_targets, model_aliases
 
 # A store-backed completion answers within 1 s of the Tab press or offers nothing: the
-# lookup gets 0.9 s from the entry (the interpreter's start-up comes before it).
+# lookup gets 0.9 s from the entry (the interpreter's start-up comes before it); both
+# scale with KITARU_COMPLETION_TIMEOUT (kitaru.completion.budget).
 STORE_DEADLINE_S = 0.9
 
 
@@ -57,7 +58,7 @@ class LiveSources:
 
     def __init__(self, started: float | None = None) -> None:
         start = time.monotonic() if started is None else started
-        self.deadline = start + STORE_DEADLINE_S
+        self.deadline = start + STORE_DEADLINE_S * budget.scale()
         self._names: list[tuple[str, bool]] | None = None
 
     def secret_names(self, private: bool | None) -> list[str]:
