@@ -8,6 +8,7 @@ import sys
 
 import kitaru
 from tests.conftest import PYTHON, KitaruEnv
+from tests.programs.shell_defaults import shell_defaults
 
 CANARY = "canary+proc 7117/z"
 TRAPPER = """
@@ -29,6 +30,7 @@ def kitaru_process(env: KitaruEnv, *args: str) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=shell_defaults,
     )
 
 

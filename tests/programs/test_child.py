@@ -18,6 +18,7 @@ import pytest
 
 from kitaru.programs.child import CommandNotFoundError, exit_code, run_child
 from kitaru.programs.redact_stream import StreamRedactor
+from tests.programs.shell_defaults import shell_defaults
 
 PY = sys.executable
 
@@ -101,7 +102,10 @@ sys.exit(1)
 @pytest.mark.parametrize("signo", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
 def test_a_signal_sent_to_kitaru_reaches_the_child_and_kitaru_waits(signo: int) -> None:
     parent = subprocess.Popen(
-        [PY, "-c", PARENT, PY, "-c", TRAPPER], stdout=subprocess.PIPE, text=True
+        [PY, "-c", PARENT, PY, "-c", TRAPPER],
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=shell_defaults,
     )
     assert parent.stdout is not None
     assert parent.stdout.readline() == "ready\n"
@@ -165,6 +169,7 @@ def test_at_a_terminal_the_program_gets_each_signal_once_and_its_code_comes_back
         stdout=slave,
         stderr=slave,
         start_new_session=True,
+        preexec_fn=shell_defaults,
     )
     os.close(slave)
     try:
@@ -236,6 +241,7 @@ class Recorded:
             ],
             stdout=subprocess.PIPE,
             start_new_session=True,  # kitaru leads its own group, as a CI step's shell
+            preexec_fn=shell_defaults,  # then IGNORING_PARENT ignores exactly ``ignore``
         )
         assert self.process.stdout is not None
         self.fd = self.process.stdout.fileno()
@@ -337,6 +343,7 @@ def test_a_program_left_behind_does_not_keep_redact_waiting(tmp_path: Path) -> N
         env={**os.environ, "TOKEN": "canary-left-behind", "PIDFILE": str(pidfile)},
         capture_output=True,
         timeout=30,
+        preexec_fn=shell_defaults,
     )
     os.kill(int(pidfile.read_text()), signal.SIGKILL)
     assert parent.returncode == 4
@@ -360,6 +367,7 @@ def test_kitaru_with_redact_stays_killable_while_the_program_runs(tmp_path: Path
         env={**os.environ, "TOKEN": "canary-killable"},
         stdout=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=shell_defaults,
     )
     assert parent.stdout is not None
     assert parent.stdout.readline() == b"ready ***\n"
