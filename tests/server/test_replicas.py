@@ -82,7 +82,9 @@ def apply_through_a_fault(
     before_rerun()
     session.use(session.users.alice)
     rerun = cli("secrets", "apply", "-f", str(manifest), "-o", "json")
-    rerun_outcomes = {s["name"]: s for s in json.loads(rerun.stdout)["secrets"]}
+    report = json.loads(rerun.stdout)
+    assert "secrets" in report, rerun.stdout + rerun.stderr  # what stopped the whole re-run
+    rerun_outcomes = {s["name"]: s for s in report["secrets"]}
     lost = sorted(n for n, s in rerun_outcomes.items() if s["status"] == "failed")
     for name in lost:
         # planned as blocked (the orphaned finding): no write is even tried
