@@ -91,7 +91,8 @@ def zsh_screens(
             os.write(fd, text.encode())
             echo = _read_until(fd, text[-8:].encode(), 3)  # a pause; its redraw may differ
             os.write(fd, tabs.encode())
-            shown = echo + _read_until(fd, wait_for.encode(), 60)
+            # zsh draws only what the Tab adds: look for ``wait_for`` across both reads
+            shown = echo + _read_until(fd, wait_for.encode(), 60, after=echo)
             screens.append(shown.decode("utf-8", "replace"))
             os.write(fd, b"\x15")  # kill the whole line (emacs keys)
         return screens
@@ -101,7 +102,8 @@ def zsh_screens(
         os.close(fd)
 
 
-def _read_until(fd: int, wanted: bytes, timeout: float) -> bytes:
+def _read_until(fd: int, wanted: bytes, timeout: float, after: bytes = b"") -> bytes:
+    """What the terminal shows until ``wanted`` appears in ``after`` + it, or ``timeout``."""
     seen = b""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
@@ -114,7 +116,7 @@ def _read_until(fd: int, wanted: bytes, timeout: float) -> bytes:
             if not chunk:
                 break
             seen += chunk
-            if wanted in _ESCAPES.sub(b"", seen):
+            if wanted in after + _ESCAPES.sub(b"", seen):
                 break
     return _ESCAPES.sub(b"", seen)
 
