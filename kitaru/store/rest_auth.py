@@ -48,15 +48,7 @@ class ServerConnection:
 
     def _login(self) -> None:
         """Exchange the configured API key or password for a token (auth lock held)."""
-        config = self.config
-        if config.api_key is not None:
-            form = {"grant_type": "zenml-api-key", "password": config.api_key}
-        else:
-            form = {
-                "grant_type": "password",
-                "username": config.username or "",
-                "password": config.password or "",
-            }
+        form = self.config.login_form()
         response = self.transport.send("POST", "/login", failures.CONNECTING, data=form)
         if response.status_code in (400, 401, 403):
             raise failures.refused(failures.CONNECTING)

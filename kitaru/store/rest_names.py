@@ -70,15 +70,7 @@ def _send(opener: Any, request: urllib.request.Request) -> tuple[int, Any]:
 
 
 def _login(opener: Any, config: ServerConfig, cache: TokenCache) -> str:
-    if config.api_key is not None:
-        form = {"grant_type": "zenml-api-key", "password": config.api_key}
-    else:
-        form = {
-            "grant_type": "password",
-            "username": config.username or "",
-            "password": config.password or "",
-        }
-    body = urllib.parse.urlencode(form).encode()
+    body = urllib.parse.urlencode(config.login_form()).encode()
     status, payload = _send(opener, urllib.request.Request(f"{config.url}{API}/login", body))
     token = payload.get("access_token") if isinstance(payload, dict) else None
     if status != 200 or not isinstance(token, str) or not token:

@@ -41,6 +41,16 @@ class ServerConfig:
         """A fresh token can be had (an API key, or a username with a password)."""
         return self.api_key is not None or (self.username is not None and self.password is not None)
 
+    def login_form(self) -> dict[str, str]:
+        """The form ZenML's ``/login`` takes: the API key, else username and password."""
+        if self.api_key is not None:
+            return {"grant_type": "zenml-api-key", "password": self.api_key}
+        return {
+            "grant_type": "password",
+            "username": self.username or "",
+            "password": self.password or "",
+        }
+
 
 def _expanduser(path: str, environ: Mapping[str, str]) -> str:
     """``os.path.expanduser`` of a ``~/...`` path, with ``HOME`` read from ``environ``."""
