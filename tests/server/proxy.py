@@ -15,6 +15,15 @@ import itertools
 import sys
 
 HOST = "127.0.0.1"
+
+
+def log(text: str) -> None:
+    """One line to the proxy's log (tests/server/topology.Proxy sends stdout there)."""
+    import time
+
+    print(f"{time.strftime('%H:%M:%S')} {text}", flush=True)
+
+
 CONNECT_TIMEOUT_S = 2.0
 
 
@@ -38,11 +47,16 @@ class RoundRobin:
         for _ in self.backends:
             port = self.backends[next(self.turn)]
             try:
-                return await asyncio.wait_for(
+                upstream = await asyncio.wait_for(
                     asyncio.open_connection(HOST, port), CONNECT_TIMEOUT_S
                 )
-            except (OSError, asyncio.TimeoutError):
+            except (OSError, asyncio.TimeoutError) as error:
+                log(f"backend {port}: {type(error).__name__} {error}")
                 continue
+            local = upstream[1].get_extra_info("sockname")
+            log(f"backend {port} from {local}")
+            return upstream
+        log("no backend")
         return None
 
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
