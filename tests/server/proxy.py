@@ -44,8 +44,13 @@ class RoundRobin:
         self.turn = itertools.cycle(range(len(backends)))
 
     async def connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
-        for _ in self.backends:
-            port = self.backends[next(self.turn)]
+        # Each connection tries every backend once, starting at its turn. Taking the next
+        # turn at every try let concurrent connections interleave on the shared cycle: one
+        # could try the killed replica twice, never the live one, and hang up on its client
+        # (the re-run of test_replicas' killed-replica test then failed in full runs).
+        start = next(self.turn)
+        for offset in range(len(self.backends)):
+            port = self.backends[(start + offset) % len(self.backends)]
             try:
                 upstream = await asyncio.wait_for(
                     asyncio.open_connection(HOST, port), CONNECT_TIMEOUT_S
