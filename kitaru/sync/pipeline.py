@@ -173,6 +173,7 @@ def opened_store(given: SecretStore | None) -> Iterator[SecretStore]:
         store.close()
 
 
+@one_run()  # the files read in a run are never the file it writes (``out``)
 def run(
     manifest: Manifests | Plan = "secrets.yaml",
     *,
@@ -205,48 +206,6 @@ def run(
     ``pins``: with ``saved``, the manifest and .env file the caller holds; the plan file
     must name those very files (either may be None: not pinned).
     """
-    with one_run():  # the files read here are never the file written (``out``)
-        return _run(
-            manifest,
-            apply=apply,
-            env_file=env_file,
-            environ=environ,
-            store=store,
-            prune=prune,
-            dry_run=dry_run,
-            target=target,
-            max_age=max_age,
-            now=now,
-            out=out,
-            saved=saved,
-            on_resolved=on_resolved,
-            on_progress=on_progress,
-            on_read=on_read,
-            config=config,
-            pins=pins,
-        )
-
-
-def _run(
-    manifest: Manifests | Plan,
-    *,
-    apply: bool,
-    env_file: str | Path | None,
-    environ: Mapping[str, str] | None,
-    store: SecretStore | None,
-    prune: bool,
-    dry_run: bool,
-    target: Sequence[str],
-    max_age: timedelta | None,
-    now: datetime | None,
-    out: str | Path | None,
-    saved: str | Path | None,
-    on_resolved: OnResolved | None,
-    on_progress: Progress | None,
-    on_read: Reading | None,
-    config: Config | str | Path | None,
-    pins: tuple[str | Path | None, str | Path | None] | None,
-) -> Run:
     if isinstance(manifest, Plan):
         with opened_store(store) as opened:
             return Run(
