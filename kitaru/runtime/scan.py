@@ -7,7 +7,9 @@ Two looks, because no list of Python types covers what a checkpoint may return:
    ZenML stores for a model), and any object's ``__dict__`` and ``__slots__``. Bounded,
    with a cycle guard; iterators are not consumed. This also finds values shorter than
    ``MIN_LENGTH`` besides surrounding whitespace (as whole strings), and values in
-   objects that refuse to be pickled.
+   objects that refuse to be pickled. Models' JSON dumps come last and are left out when
+   the walk met an iterator: pydantic's dump consumes iterators, which would change what
+   ZenML stores and hide their items from the pickle look.
 2. The object's pickle, as ZenML's fallback materializer writes it (cloudpickle), streamed
    through a sink that searches it for each value encoded as pickle (UTF-8) and as
    fixed-width arrays (UTF-16/32) store text. Whatever state an object hands to pickle,
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import types
 from collections import UserString
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
@@ -95,7 +97,6 @@ def _children(obj: object) -> Iterable[object]:
         yield from attributes.values()
     yield from _slot_values(obj)
     if isinstance(obj, BaseModel):
-        yield _model_json(obj)
         yield obj.__pydantic_extra__
         yield obj.__pydantic_private__
     if isinstance(obj, Mapping):
@@ -112,25 +113,39 @@ def _walk(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
     stack: list[object] = [obj]
     # By id, holding each object, so an id is not reused by a new one (model dumps).
     seen: dict[int, object] = {}
+    models: list[BaseModel] = []
+    met_iterator = False
     while stack and len(seen) < MAX_NODES:
         item = stack.pop()
         if id(item) in seen or isinstance(item, _SKIP):
             continue
         seen[id(item)] = item
         if isinstance(item, (str, bytes, bytearray, memoryview)):
-            data = item if isinstance(item, (str, bytes)) else bytes(item)
-            hit = next((read for read in reads if read.found_in(data)), None)
+            hit = _hit(item, reads)
             if hit is not None:
                 return hit
             if type(item) in (str, bytes, bytearray, memoryview):
                 continue
         elif type(item).__module__.split(".")[0] == "zenml":
             continue  # ZenML's own objects (artifact references): it resolves those itself
+        met_iterator = met_iterator or isinstance(item, Iterator)
+        if isinstance(item, BaseModel):
+            models.append(item)
         try:
             stack.extend(reversed(list(_children(item))))
         except Exception:  # an object that cannot be looked into is left to the pickle scan
             continue
-    return None
+    if met_iterator:
+        return None  # a dump would consume it; the pickle look sees the iterator's items
+    dumps = (_model_json(model) for model in models)
+    return next((hit for text in dumps if text and (hit := _hit(text, reads))), None)
+
+
+def _hit(
+    data: str | bytes | bytearray | memoryview, reads: Sequence[SecretRead]
+) -> SecretRead | None:
+    text = data if isinstance(data, (str, bytes)) else bytes(data)
+    return next((read for read in reads if read.found_in(text)), None)
 
 
 class _Found(Exception):

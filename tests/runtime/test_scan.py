@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import UserDict, UserList, UserString, deque, namedtuple
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -279,6 +280,53 @@ def test_the_walk_is_bounded_and_iterators_are_not_consumed() -> None:
     assert hit(deep) is None  # ends (the pickle of so deep a list fails: not stored either)
     values = iter([TOKEN, "second"])
     assert hit(values) is not None and next(values) == TOKEN
+
+
+def test_an_iterator_inside_a_model_is_neither_consumed_nor_a_hiding_place() -> None:
+    """Found by hypothesis (seed 3143486896): the model's JSON dump consumed the iterator,
+    so ZenML would have stored it empty and the pickle look saw no value behind it."""
+    held = private(TOKEN)
+    payload = Payload(label="m", nested={"deep": iter([held])})
+    assert hit(payload) == ("github-creds", "GITHUB_TOKEN")
+    assert list(payload.nested["deep"]) == [held]
+    harmless = Payload(label="m", nested={"deep": iter(["plain", "text"])})
+    assert hit(harmless) is None
+    assert list(harmless.nested["deep"]) == ["plain", "text"]
+
+
+@settings(deadline=None)
+@given(*shape_args, st.sampled_from([TOKEN, "harmless text"]))
+def test_the_scan_changes_nothing_it_looks_at(leaf: int, wrappers: list[int], value: str) -> None:
+    """What ZenML stores after the scan is what it would have stored without it."""
+    shape = wrapped(leaf, wrappers, value)
+    twin = wrapped(leaf, wrappers, value)
+    find_secret(shape, SHAPE_READS)
+    assert stored_form(shape) == stored_form(twin)
+
+
+def test_every_shape_of_up_to_two_wrappers_is_refused_and_left_as_it_was() -> None:
+    """Exhaustive where hypothesis samples. The old scan failed 580 of 144,800 cases (shapes of
+    up to three wrappers, two values): an iterator inside a model. None may be missed or changed."""
+    for leaf in range(len(LEAVES)):
+        for depth in range(3):
+            for indexes in itertools.product(range(len(WRAPPERS)), repeat=depth):
+                shape = wrapped(leaf, list(indexes), TOKEN)
+                found = find_secret(shape, SHAPE_READS)
+                assert found is not None and found.value == TOKEN, (leaf, indexes)
+                assert stored_form(shape) == stored_form(wrapped(leaf, list(indexes), TOKEN))
+
+
+def stored_form(obj: object) -> object:
+    """The items an iterator still holds, in place of the iterator (the rest as it is)."""
+    if isinstance(obj, Iterator):
+        return ("iterator", [stored_form(item) for item in obj])
+    if isinstance(obj, BaseModel):
+        return {name: stored_form(value) for name, value in obj.__dict__.items()}
+    if isinstance(obj, dict):
+        return {key: stored_form(value) for key, value in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [stored_form(item) for item in obj]
+    return type(obj).__name__
 
 
 def test_parameters_need_only_the_walk() -> None:
