@@ -7,9 +7,11 @@ Two looks, because no list of Python types covers what a checkpoint may return:
    ZenML stores for a model), and any object's ``__dict__`` and ``__slots__``. Bounded,
    with a cycle guard; iterators are not consumed. This also finds values shorter than
    ``MIN_LENGTH`` besides surrounding whitespace (as whole strings), and values in
-   objects that refuse to be pickled. Models' JSON dumps come last and are left out when
-   the walk met an iterator: pydantic's dump consumes iterators, which would change what
-   ZenML stores and hide their items from the pickle look.
+   objects that refuse to be pickled. Models' JSON dumps come last: pydantic's dump
+   consumes iterators, so when the walk met one the dump is taken of a copy (what ZenML
+   stores stays as it was, and the pickle look still sees the iterator's items); a model
+   that can be neither deep-copied nor pickled (a generator inside) is dumped itself:
+   that dump is the only way to see what ZenML's pydantic materializer would store.
 2. The object's pickle, as ZenML's fallback materializer writes it (cloudpickle), streamed
    through a sink that searches it for each value encoded as pickle (UTF-8) and as
    fixed-width arrays (UTF-16/32) store text. Whatever state an object hands to pickle,
@@ -18,6 +20,7 @@ Two looks, because no list of Python types covers what a checkpoint may return:
 
 from __future__ import annotations
 
+import copy
 import types
 from collections import UserString
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -135,10 +138,26 @@ def _walk(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
             stack.extend(reversed(list(_children(item))))
         except Exception:  # an object that cannot be looked into is left to the pickle scan
             continue
-    if met_iterator:
-        return None  # a dump would consume it; the pickle look sees the iterator's items
-    dumps = (_model_json(model) for model in models)
+    dumps = (_model_json(_copy_if(met_iterator, model)) for model in models)
     return next((hit for text in dumps if text and (hit := _hit(text, reads))), None)
+
+
+def _copy_if(wanted: bool, model: BaseModel) -> BaseModel:
+    """A deep copy for a dump that would otherwise consume iterators; the model itself when
+    none was met or it cannot be copied."""
+    if not wanted:
+        return model
+    try:
+        return copy.deepcopy(model)
+    except Exception:  # state deepcopy refuses (a memoryview) may still pickle, as ZenML would
+        pass
+    import cloudpickle  # type: ignore[import-untyped]
+
+    try:
+        copied: BaseModel = cloudpickle.loads(cloudpickle.dumps(model))
+    except Exception:  # a generator: its dump, which consumes it, is the only look
+        return model
+    return copied
 
 
 def _hit(
@@ -185,7 +204,7 @@ def _pickled(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
     sink = _ScanningSink(reads)
     if not sink.needles:
         return None
-    import cloudpickle  # type: ignore[import-untyped]
+    import cloudpickle
 
     try:
         cloudpickle.Pickler(sink, protocol=cloudpickle.DEFAULT_PROTOCOL).dump(obj)

@@ -294,6 +294,16 @@ def test_an_iterator_inside_a_model_is_neither_consumed_nor_a_hiding_place() -> 
     assert list(harmless.nested["deep"]) == ["plain", "text"]
 
 
+def test_what_only_a_models_dump_shows_is_still_found() -> None:
+    """A parameter gets only the walk, and a generator cannot be pickled: in both, the
+    model's dump (what ZenML stores) is where the value shows."""
+    parameter = Payload(label="m", nested={"deep": iter([TOKEN])})
+    assert find_secret(parameter, READS, serialized=False) is not None
+    assert list(parameter.nested["deep"]) == [TOKEN]
+    generated = Payload(label="m", nested={"deep": (text for text in [TOKEN])})
+    assert hit(generated) == ("github-creds", "GITHUB_TOKEN")
+
+
 @settings(deadline=None)
 @given(*shape_args, st.sampled_from([TOKEN, "harmless text"]))
 def test_the_scan_changes_nothing_it_looks_at(leaf: int, wrappers: list[int], value: str) -> None:
