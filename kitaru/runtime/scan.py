@@ -114,7 +114,8 @@ def _children(obj: object) -> Iterable[object]:
 
 def _walk(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
     stack: list[object] = [obj]
-    # By id, holding each object, so an id is not reused by a new one (model dumps).
+    # By id, holding each object, so an id is not reused by a new one (a mapping or sequence
+    # may make its items anew).
     seen: dict[int, object] = {}
     models: list[BaseModel] = []
     met_iterator = False
@@ -138,26 +139,30 @@ def _walk(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
             stack.extend(reversed(list(_children(item))))
         except Exception:  # an object that cannot be looked into is left to the pickle scan
             continue
-    dumps = (_model_json(_copy_if(met_iterator, model)) for model in models)
+    dumps = (_model_json(_copy(model) if met_iterator else model) for model in models)
     return next((hit for text in dumps if text and (hit := _hit(text, reads))), None)
 
 
-def _copy_if(wanted: bool, model: BaseModel) -> BaseModel:
-    """A deep copy for a dump that would otherwise consume iterators; the model itself when
-    none was met or it cannot be copied."""
-    if not wanted:
-        return model
+def _copy(model: BaseModel) -> BaseModel:
+    """A copy to dump in place of a model whose dump would consume iterators; the model
+    itself when it can be neither deep-copied nor pickled."""
     try:
         return copy.deepcopy(model)
     except Exception:  # state deepcopy refuses (a memoryview) may still pickle, as ZenML would
         pass
-    import cloudpickle  # type: ignore[import-untyped]
-
+    pickle = _cloudpickle()
     try:
-        copied: BaseModel = cloudpickle.loads(cloudpickle.dumps(model))
+        copied: BaseModel = pickle.loads(pickle.dumps(model))
     except Exception:  # a generator: its dump, which consumes it, is the only look
         return model
     return copied
+
+
+def _cloudpickle() -> Any:
+    """ZenML's pickler, imported when first needed (most checkpoints never need it)."""
+    import cloudpickle  # type: ignore[import-untyped]
+
+    return cloudpickle
 
 
 def _hit(
@@ -204,10 +209,9 @@ def _pickled(obj: object, reads: Sequence[SecretRead]) -> SecretRead | None:
     sink = _ScanningSink(reads)
     if not sink.needles:
         return None
-    import cloudpickle
-
+    pickle = _cloudpickle()
     try:
-        cloudpickle.Pickler(sink, protocol=cloudpickle.DEFAULT_PROTOCOL).dump(obj)
+        pickle.Pickler(sink, protocol=pickle.DEFAULT_PROTOCOL).dump(obj)
     except _Found as found:
         return found.read
     except Exception:  # unpicklable: ZenML's fallback could not store it either
